@@ -1,0 +1,117 @@
+// Configuration: environment variables, optionally a JSON file named by CONFIG_FILE (same keys). Every limit
+// has a safe default here, and the README's table lists them all.
+import { readFileSync } from 'node:fs';
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  demoData: boolean;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Default MaxLength for web services that do not set one (bytes). */
+  maxLength: number;
+  xmlMaxDepth: number;
+  xmlMaxElements: number;
+  xmlMaxAttributes: number;
+  keepAlive: boolean;
+  keepAliveTimeoutMs: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxConnections: number;
+  /** What an unknown web service gets: 'close' (OTRS: the connection closes with no bytes) or '500'. */
+  unknownWebserviceResponse: 'close' | '500';
+  sessionMaxIdleTime: number;
+  sessionMaxTime: number;
+  sessionCheckRemoteIP: boolean;
+  accessTokenMaxTime: number;
+  accessTokenCheckRemoteIP: boolean;
+  /** Groups in which an agent needs rw to change customer users. */
+  customerUserAdminGroups: string[];
+  checkEmailAddresses: boolean;
+  checkEmailValidAddress: string;
+  checkEmailInvalidAddress: string;
+  customerUserEmailUniqCheck: boolean;
+  dynamicFieldAutoCreate: boolean;
+  returnPasswordHashes: boolean;
+  argon2MemoryKiB: number;
+  argon2TimeCost: number;
+  sqliteSynchronous: 'NORMAL' | 'FULL';
+}
+
+type Source = Record<string, string | undefined>;
+
+function int(src: Source, key: string, dflt: number, min = 0): number {
+  const v = src[key];
+  if (v === undefined || v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new Error(`Configuration ${key}=${v} is not an integer >= ${min}`);
+  return n;
+}
+
+function bool(src: Source, key: string, dflt: boolean): boolean {
+  const v = src[key];
+  if (v === undefined || v === '') return dflt;
+  if (/^(1|true|yes|on)$/i.test(v)) return true;
+  if (/^(0|false|no|off)$/i.test(v)) return false;
+  throw new Error(`Configuration ${key}=${v} is not a boolean (1/0)`);
+}
+
+function str(src: Source, key: string, dflt: string): string {
+  const v = src[key];
+  return v === undefined || v === '' ? dflt : v;
+}
+
+/** A pattern setting: set but empty turns the check off, as an empty OTRS SysConfig pattern does. */
+function pattern(src: Source, key: string, dflt: string): string {
+  const v = src[key];
+  if (v === undefined) return dflt;
+  try { new RegExp(v); } catch { throw new Error(`Configuration ${key}=${v} is not a valid regular expression`); }
+  return v;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  let src: Source = { ...env };
+  if (env.CONFIG_FILE) {
+    const file = JSON.parse(readFileSync(env.CONFIG_FILE, 'utf8')) as Record<string, unknown>;
+    // The environment wins over the file, so one setting can be overridden for one run.
+    src = { ...Object.fromEntries(Object.entries(file).map(([k, v]) => [k, String(v)])), ...env };
+  }
+  const logLevel = str(src, 'LOG_LEVEL', 'info');
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new Error(`LOG_LEVEL=${logLevel} is not debug|info|warn|error`);
+  const unknown = str(src, 'UNKNOWN_WEBSERVICE_RESPONSE', 'close');
+  if (unknown !== 'close' && unknown !== '500') throw new Error('UNKNOWN_WEBSERVICE_RESPONSE must be close or 500');
+  const sync = str(src, 'SQLITE_SYNCHRONOUS', 'NORMAL').toUpperCase();
+  if (sync !== 'NORMAL' && sync !== 'FULL') throw new Error('SQLITE_SYNCHRONOUS must be NORMAL or FULL');
+  return {
+    port: int(src, 'PORT', 8080),
+    host: str(src, 'HOST', '0.0.0.0'),
+    databaseUrl: str(src, 'DATABASE_URL', 'var/otrs-gi.sqlite'),
+    demoData: bool(src, 'DEMO_DATA', true),
+    logLevel: logLevel as Config['logLevel'],
+    maxLength: int(src, 'MAX_LENGTH', 20 * 1024 * 1024, 1),
+    xmlMaxDepth: int(src, 'XML_MAX_DEPTH', 64, 4),
+    xmlMaxElements: int(src, 'XML_MAX_ELEMENTS', 100_000, 1),
+    xmlMaxAttributes: int(src, 'XML_MAX_ATTRIBUTES', 64, 1),
+    keepAlive: bool(src, 'KEEP_ALIVE', true),
+    keepAliveTimeoutMs: int(src, 'KEEP_ALIVE_TIMEOUT_MS', 5000, 1),
+    headersTimeoutMs: int(src, 'HEADERS_TIMEOUT_MS', 10_000, 1),
+    requestTimeoutMs: int(src, 'REQUEST_TIMEOUT_MS', 30_000, 1),
+    maxConnections: int(src, 'MAX_CONNECTIONS', 1024, 1),
+    unknownWebserviceResponse: unknown,
+    sessionMaxIdleTime: int(src, 'SESSION_MAX_IDLE_TIME', 7200, 1),
+    sessionMaxTime: int(src, 'SESSION_MAX_TIME', 57600, 1),
+    sessionCheckRemoteIP: bool(src, 'SESSION_CHECK_REMOTE_IP', true),
+    accessTokenMaxTime: int(src, 'ACCESS_TOKEN_MAX_TIME', 7200, 1),
+    accessTokenCheckRemoteIP: bool(src, 'ACCESS_TOKEN_CHECK_REMOTE_IP', false),
+    customerUserAdminGroups: str(src, 'CUSTOMER_USER_ADMIN_GROUPS', 'admin,users').split(',').map((s) => s.trim()).filter(Boolean),
+    checkEmailAddresses: bool(src, 'CHECK_EMAIL_ADDRESSES', true),
+    checkEmailValidAddress: pattern(src, 'CHECK_EMAIL_VALID_ADDRESS', '^(root@localhost|admin@localhost)$'),
+    checkEmailInvalidAddress: pattern(src, 'CHECK_EMAIL_INVALID_ADDRESS', '@(example)\\.(..|...)$'),
+    customerUserEmailUniqCheck: bool(src, 'CUSTOMER_USER_EMAIL_UNIQ_CHECK', true),
+    dynamicFieldAutoCreate: bool(src, 'DYNAMIC_FIELD_AUTO_CREATE', true),
+    returnPasswordHashes: bool(src, 'RETURN_PASSWORD_HASHES', false),
+    argon2MemoryKiB: int(src, 'ARGON2_MEMORY_KIB', 19456, 1024),
+    argon2TimeCost: int(src, 'ARGON2_TIME_COST', 2, 1),
+    sqliteSynchronous: sync,
+  };
+}

@@ -1,0 +1,75 @@
+// Access tokens, the OTRS 8 way of authenticating API calls (contracts §2.5): a JWT (HS256) whose `sub` is the
+// user, with an expiry, backed by a row so that a token can be revoked. The signing key is generated once and
+// kept in system_data, so tokens survive a restart.
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Storage } from '../storage/database.js';
+import { dbTimestamp } from '../storage/time.js';
+import type { AuthenticatedUser } from './Auth.js';
+import type { SessionClient } from './Session.js';
+
+const KEY_NAME = 'AccessToken::SigningKey';
+
+export interface AccessTokenConfig { accessTokenMaxTime: number; accessTokenCheckRemoteIP: boolean }
+
+const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
+
+export class AccessTokens {
+  private key?: Buffer;
+  constructor(private readonly storage: Storage, private readonly cfg: AccessTokenConfig) {}
+
+  private async signingKey(): Promise<Buffer> {
+    if (this.key) return this.key;
+    const t = dbTimestamp();
+    await this.storage.repos.insertSystemData(KEY_NAME, randomBytes(32).toString('base64'), { create_time: t, create_by: 1, change_time: t, change_by: 1 });
+    this.key = Buffer.from((await this.storage.repos.systemData(KEY_NAME))!, 'base64');
+    return this.key;
+  }
+
+  async create(user: AuthenticatedUser, client: SessionClient): Promise<{ token: string; expires: number }> {
+    const key = await this.signingKey();
+    const now = Math.floor(Date.now() / 1000);
+    const expires = now + this.cfg.accessTokenMaxTime;
+    const uuid = randomUUID();
+    await this.storage.repos.insertAccessToken({
+      uuid, user_id: String(user.UserID), user_type: user.UserType,
+      create_time: dbTimestamp(new Date(now * 1000)), expires_time: dbTimestamp(new Date(expires * 1000)), remote_addr: client.remoteAddress,
+    });
+    const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+    const payload = b64url(JSON.stringify({
+      sub: user.UserLogin, jti: uuid, iat: now, exp: expires,
+      UserType: user.UserType === 'User' ? 'agent' : 'customer',
+    }));
+    const signature = b64url(createHmac('sha256', key).update(`${header}.${payload}`).digest());
+    return { token: `${header}.${payload}.${signature}`, expires };
+  }
+
+  /** The user behind a token that is well signed, unexpired, not revoked and (optionally) used from its address. */
+  async user(token: string, client: SessionClient): Promise<AuthenticatedUser | undefined> {
+    const parts = token.split('.');
+    if (parts.length !== 3 || token.length > 4096) return undefined;
+    const key = await this.signingKey();
+    const expected = createHmac('sha256', key).update(`${parts[0]}.${parts[1]}`).digest();
+    const given = Buffer.from(parts[2], 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    let claims: { jti?: unknown; exp?: unknown };
+    try { claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')); } catch { return undefined; }
+    if (typeof claims.jti !== 'string' || typeof claims.exp !== 'number' || claims.exp <= Date.now() / 1000) return undefined;
+    const row = await this.storage.repos.accessToken(claims.jti);
+    if (!row) return undefined;
+    if (this.cfg.accessTokenCheckRemoteIP && row.remote_addr !== client.remoteAddress) return undefined;
+    if (row.user_type === 'User') {
+      const agent = await this.storage.repos.userById(Number(row.user_id));
+      return agent && agent.valid_id === 1 ? { UserType: 'User', UserID: agent.id, UserLogin: agent.login } : undefined;
+    }
+    const customer = await this.storage.repos.customerUserByLogin(row.user_id);
+    return customer && customer.valid_id === 1 ? { UserType: 'Customer', UserID: customer.login, UserLogin: customer.login } : undefined;
+  }
+
+  /** Revokes the token (used by SessionRemove); unknown or malformed tokens are ignored. */
+  async revoke(token: string): Promise<void> {
+    try {
+      const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+      if (typeof claims.jti === 'string') await this.storage.repos.deleteAccessToken(claims.jti);
+    } catch { /* not a token of ours */ }
+  }
+}

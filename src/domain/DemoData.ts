@@ -1,0 +1,43 @@
+// Demo data for a first start on an empty database (README): one agent, one company, two customer users and
+// two customer-user dynamic fields. The passwords are printed by the start command and stored hashed.
+import type { Storage } from '../storage/database.js';
+import { nowStamp } from './Auth.js';
+import type { PasswordHasher } from './Password.js';
+
+export const DEMO = {
+  agent: { login: 'demo-agent', password: 'DemoAgent1!' },
+  company: { id: 'ACME', name: 'ACME Inc.' },
+  customers: [
+    { login: 'cust1', password: 'CustPass1!', first: 'Carla', last: 'Customer', email: 'cust1@acme-demo.test' },
+    { login: 'cust2', password: 'CustPass2!', first: 'Chris', last: 'Client', email: 'cust2@acme-demo.test' },
+  ],
+} as const;
+
+/** Creates the demo data when no agent but the system user exists; returns whether it did. */
+export async function ensureDemoData(storage: Storage, passwords: PasswordHasher): Promise<boolean> {
+  if ((await storage.repos.countUsers()) > 1) return false;
+  const stamp = nowStamp(1);
+  const agentHash = await passwords.hash(DEMO.agent.password);
+  const customerHashes = await Promise.all(DEMO.customers.map((c) => passwords.hash(c.password)));
+  await storage.transaction(async (repos) => {
+    const agentId = await repos.insertUser({ login: DEMO.agent.login, pw: agentHash, title: null, first_name: 'Demo', last_name: 'Agent', valid_id: 1, ...stamp });
+    await repos.setUserPreference(agentId, 'UserEmail', 'demo-agent@acme-demo.test');
+    for (const group of ['admin', 'users']) await repos.addGroupUser(agentId, (await repos.groupIdByName(group))!, 'rw', stamp);
+    await repos.insertCustomerCompany({
+      customer_id: DEMO.company.id, name: DEMO.company.name, street: '1 Demo Street', zip: '12345', city: 'Springfield',
+      country: 'Germany', url: 'https://acme-demo.test', comments: '', valid_id: 1, ...stamp,
+    });
+    for (const [i, c] of DEMO.customers.entries()) {
+      await repos.insertCustomerUser({
+        login: c.login, email: c.email, customer_id: DEMO.company.id, pw: customerHashes[i], title: null, first_name: c.first, last_name: c.last,
+        phone: null, fax: null, mobile: null, street: null, zip: null, city: null, country: null, comments: null, valid_id: 1, ...stamp,
+      });
+    }
+    await repos.insertDynamicField({ internal_field: 0, name: 'Department', label: 'Department', field_order: 1, field_type: 'Text', object_type: 'CustomerUser', config: JSON.stringify({ DefaultValue: '' }), valid_id: 1, ...stamp });
+    await repos.insertDynamicField({
+      internal_field: 0, name: 'Skills', label: 'Skills', field_order: 2, field_type: 'Multiselect', object_type: 'CustomerUser',
+      config: JSON.stringify({ PossibleValues: { SQL: 'SQL', Perl: 'Perl', TypeScript: 'TypeScript' } }), valid_id: 1, ...stamp,
+    });
+  });
+  return true;
+}

@@ -1,0 +1,79 @@
+// Starts the service: configuration, storage (migrated, demo data on an empty database), web services and
+// their WSDLs, the HTTP server; prints where it listens. SIGTERM/SIGINT stop it cleanly.
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from './config.js';
+import { Logger } from './log.js';
+import { Storage } from './storage/database.js';
+import { PasswordHasher } from './domain/Password.js';
+import { Auth } from './domain/Auth.js';
+import { Sessions } from './domain/Session.js';
+import { AccessTokens } from './domain/AccessToken.js';
+import { DEMO, ensureDemoData } from './domain/DemoData.js';
+import { loadWebservices, WebserviceRegistry, type Webservice } from './webservices/webservice.js';
+import { loadWsdl, type LoadedWsdl } from './transport/soap/wsdl.js';
+import { Provider } from './provider.js';
+import { createHttpServer } from './server.js';
+import type { Services } from './operations/operation.js';
+
+const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = new Logger(config.logLevel);
+  const storage = await Storage.open({ url: config.databaseUrl, synchronous: config.sqliteSynchronous });
+  const passwords = new PasswordHasher({ memoryKiB: config.argon2MemoryKiB, timeCost: config.argon2TimeCost });
+  const services: Services = {
+    config, storage, passwords,
+    auth: new Auth(storage, passwords),
+    sessions: new Sessions(storage, config),
+    accessTokens: new AccessTokens(storage, config),
+  };
+  const createdDemo = config.demoData ? await ensureDemoData(storage, passwords) : false;
+
+  const extra = (process.env.WEBSERVICE_FILES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const registry = new WebserviceRegistry(loadWebservices(join(projectRoot, 'wsdl'), extra));
+  const wsdls = new Map<Webservice, LoadedWsdl>();
+  for (const ws of registry.all()) {
+    if (!ws.WSDL) continue;
+    const wsdl = await loadWsdl(ws.WSDL);
+    const missing = Object.keys(ws.Provider.Operation).filter((op) => !wsdl.operations.includes(op));
+    if (missing.length > 0) throw new Error(`${ws.WSDL} does not describe ${missing.join(', ')} of web service ${ws.Name}`);
+    wsdls.set(ws, wsdl);
+  }
+
+  const server = createHttpServer(new Provider(registry, services, config, log, wsdls), config, log);
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const { port } = server.address() as AddressInfo;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const base = `http://${shownHost}:${port}/otrs/nph-genericinterface.pl`;
+  const lines = [
+    `otrs-gi is listening (database: ${config.databaseUrl}${createdDemo ? ', demo data created' : ''})`,
+    ...registry.all().map((ws) => `  Endpoint: ${base}/Webservice/${ws.Name}   (also ${base}/WebserviceID/${ws.ID})`),
+    ...registry.all().filter((ws) => wsdls.has(ws)).map((ws) => `  WSDL:     ${base}/Webservice/${ws.Name}?wsdl`),
+    `  NameSpace: ${registry.all()[0]?.Provider.Transport.Config.NameSpace ?? ''}`,
+  ];
+  if (config.demoData) {
+    lines.push(`  Demo agent:          ${DEMO.agent.login} / ${DEMO.agent.password}   (groups admin, users: rw)`);
+    for (const c of DEMO.customers) lines.push(`  Demo customer user:  ${c.login} / ${c.password}   (company ${DEMO.company.id})`);
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: finishing requests in flight, then stopping`);
+    server.close(() => { storage.close().finally(() => process.exit(0)); });
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((e: Error) => {
+  process.stderr.write(`otrs-gi could not start: ${e.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,31 @@
+// Session::SessionRemove (Znuny, dialect §10.5): the SessionID to remove is taken out of the request and the
+// remaining fields authenticate the caller. An AccessToken given as SessionID is revoked the same way.
+import { authenticate, isHashRefWithData, perlTrue, returnError } from '../common.js';
+import type { Client, Operation, OperationResult, RequestData, Services } from '../operation.js';
+
+export class SessionRemove implements Operation {
+  constructor(private readonly s: Services, private readonly name: string) {}
+
+  async run(data: RequestData, client: Client): Promise<OperationResult> {
+    // Znuny reports the empty request under SessionCreate's code (contracts §2.3).
+    if (!isHashRefWithData(data)) return returnError('SessionCreate', 'MissingParameter', 'The request is empty!');
+    const target = perlTrue(data.SessionID);
+    if (!target) return returnError(this.name, 'MissingParameter', 'SessionID parameter is missing!');
+    const { SessionID: _removed, ...credentials } = data;
+    const caller = await authenticate(this.s, credentials, client, { customerLogin: true });
+    if (!caller) return returnError(this.name, 'AuthFail', 'Authorization failed!');
+
+    const isToken = target.includes('.');
+    const owner = isToken ? await this.s.accessTokens.user(target, client) : await this.s.sessions.user(target, client);
+    const own = owner !== undefined && owner.UserType === caller.UserType && String(owner.UserID) === String(caller.UserID);
+    if (!own && owner !== undefined) {
+      if (caller.UserType === 'Customer') return returnError(this.name, 'AuthFail', 'Authorization failing!');
+      if (!(await this.s.auth.agentHasPermission(Number(caller.UserID), ['admin'], 'rw'))) {
+        return returnError(this.name, 'AuthFail', 'Authorization failed! User needs to be in group admin.');
+      }
+    }
+    if (isToken) await this.s.accessTokens.revoke(target);
+    else await this.s.sessions.remove(target);
+    return { Success: true, Data: { Success: 1 } };
+  }
+}

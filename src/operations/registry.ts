@@ -1,0 +1,17 @@
+// Operation types by their OTRS name (the `Type` of an operation in a web service configuration).
+import type { OperationClass } from './operation.js';
+import { SessionCreate } from './Session/SessionCreate.js';
+import { SessionGet } from './Session/SessionGet.js';
+import { SessionRemove } from './Session/SessionRemove.js';
+import { AccessTokenCreate } from './AccessToken/AccessTokenCreate.js';
+import { CustomerUserUpdate } from './CustomerUser/CustomerUserUpdate.js';
+import { Test } from './Test/Test.js';
+
+export const operationTypes: Record<string, OperationClass> = {
+  'Session::SessionCreate': SessionCreate,
+  'Session::SessionGet': SessionGet,
+  'Session::SessionRemove': SessionRemove,
+  'AccessToken::AccessTokenCreate': AccessTokenCreate,
+  'CustomerUser::CustomerUserUpdate': CustomerUserUpdate,
+  'Test::Test': Test as unknown as OperationClass,
+};

@@ -1,0 +1,76 @@
+// The GenericInterface provider pipeline (OTRS Kernel/GenericInterface/Provider.pm), one straight line:
+// web service from the URL -> transport receive -> operation (mapping is identity for now) -> transport send.
+// Every failing stage ends in one place with the stage's name in the log.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import type { Operation, OperationResult, Services } from './operations/operation.js';
+import { operationTypes } from './operations/registry.js';
+import { SoapTransport } from './transport/soap/soap-transport.js';
+import type { Webservice, WebserviceRegistry } from './webservices/webservice.js';
+import type { ResponseValue } from './transport/soap/xml-writer.js';
+import { isWsdlRequest, sendWsdl, type LoadedWsdl } from './transport/soap/wsdl.js';
+
+interface Prepared { webservice: Webservice; transport: SoapTransport; operations: Map<string, Operation | string>; wsdl?: LoadedWsdl }
+
+export class Provider {
+  private readonly prepared = new Map<Webservice, Prepared>();
+
+  constructor(private readonly registry: WebserviceRegistry, services: Services, private readonly config: Config, private readonly log: Logger,
+    wsdls: Map<Webservice, LoadedWsdl>) {
+    for (const ws of registry.all()) {
+      const operations = new Map<string, Operation | string>();
+      for (const [name, op] of Object.entries(ws.Provider.Operation)) {
+        const Type = operationTypes[op.Type];
+        // An unknown Type stays a string: OTRS answers it with "Can't load operation backend module" (§3 step 15).
+        operations.set(name, Type ? new Type(services, name) : op.Type);
+      }
+      const transport = new SoapTransport(ws.Provider.Transport.Config, {
+        maxLength: config.maxLength,
+        keepAlive: config.keepAlive,
+        xml: { maxDepth: config.xmlMaxDepth, maxElements: config.xmlMaxElements, maxAttributes: config.xmlMaxAttributes },
+      });
+      this.prepared.set(ws, { webservice: ws, transport, operations, wsdl: wsdls.get(ws) });
+    }
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const webservice = this.registry.fromUri(req.url ?? '');
+    if (!webservice) {
+      // §1.4: OTRS writes nothing at all and the connection closes; a plain 500 on request.
+      this.log.debug(`ProviderRequestReceive: no valid web service for ${req.url}`);
+      if (this.config.unknownWebserviceResponse === 'close') { req.socket.destroy(); return; }
+      res.sendDate = false;
+      res.writeHead(500, 'Internal Server Error', ['Content-Type', 'text/plain; charset=UTF-8', 'Content-Length', '21', 'Connection', 'close']);
+      res.end('Internal Server Error');
+      return;
+    }
+    const { transport, operations, wsdl } = this.prepared.get(webservice)!;
+    if (wsdl && isWsdlRequest(req)) return sendWsdl(req, res, wsdl);
+
+    const received = await transport.receive(req);
+    if ('plain' in received) return transport.sendPlain(res, received.exchange, received.plain.status, received.plain.text);
+    if ('fault' in received) return transport.sendFault(res, received.exchange, received.fault);
+
+    const operation = operations.get(received.operation);
+    if (operation === undefined) return transport.sendFault(res, received.exchange, 'Got no OperationType!');
+    if (typeof operation === 'string') {
+      return transport.sendFault(res, received.exchange, `Can't load operation backend module Kernel::GenericInterface::Operation::${operation}!`);
+    }
+
+    let result: OperationResult;
+    try {
+      result = await operation.run(received.data, { remoteAddress: req.socket.remoteAddress ?? '', userAgent: String(req.headers['user-agent'] ?? '') });
+    } catch (e) {
+      this.log.error(`ProviderRequestProcess: ${webservice.Name}/${received.operation} failed: ${(e as Error).stack ?? e}`);
+      return transport.sendFault(res, received.exchange, 'OperationObject returned an error, cancelling Request');
+    }
+    if (!result.Success) {
+      return transport.sendFault(res, received.exchange, result.ErrorMessage || 'OperationObject returned an error, cancelling Request');
+    }
+    if (result.Data === null || typeof result.Data !== 'object' || Array.isArray(result.Data)) {
+      return transport.sendFault(res, received.exchange, 'Data is not a hash reference.');
+    }
+    transport.sendResult(res, received.exchange, result.Data as ResponseValue);
+  }
+}

@@ -1,0 +1,47 @@
+// Opens the store named by DATABASE_URL. SQLite (better-sqlite3) is the embedded default; the Kysely layer
+// above it is dialect-neutral so PostgreSQL can be added behind the same repositories.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import type { DB } from './schema.js';
+import { migrationProvider } from './migrations.js';
+import { Repositories } from './repositories.js';
+
+export interface StorageOptions { url: string; synchronous?: 'NORMAL' | 'FULL' }
+
+export class Storage {
+  readonly repos: Repositories;
+  private constructor(readonly db: Kysely<DB>, private readonly close_: () => void) {
+    this.repos = new Repositories(db);
+  }
+
+  static async open(opts: StorageOptions): Promise<Storage> {
+    if (/^postgres(ql)?:\/\//.test(opts.url)) {
+      throw new Error('PostgreSQL is not supported yet: set DATABASE_URL to a SQLite file path');
+    }
+    const file = opts.url.replace(/^sqlite:(\/\/)?/, '');
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const sqlite = new Database(file);
+    // WAL: readers never block the writer, and a committed transaction survives a killed process.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('foreign_keys = ON');
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const storage = new Storage(db, () => sqlite.close());
+    const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+    return storage;
+  }
+
+  /** Runs fn in one database transaction: everything it writes lands together or not at all. */
+  transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => fn(new Repositories(trx)));
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+    this.close_();
+  }
+}

@@ -1,0 +1,171 @@
+// HTTP::SOAP provider transport (OTRS Kernel/GenericInterface/Transport/HTTP/SOAP.pm): turns the HTTP request
+// into { Operation, Data } and the result back into the exact bytes OTRS sends. It knows nothing of any
+// operation's fields. Steps and their order follow dialect §3; the first failure wins.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SoapTransportConfig } from '../../webservices/webservice.js';
+import { readEnvelope, XmlParseError, XmlRefusedError, type SoapValue, type XmlLimits } from './xml-reader.js';
+import { writeFault, writeResponse, SerializeError, type ResponseValue, type SortSpec } from './xml-writer.js';
+import {
+  checkNamespace, checkOperationMatch, checkSoapActionValue, firstBodyOperation, localOperationName,
+  parseSoapAction, responseName, type SoapActionConfig,
+} from './soap-action.js';
+
+export interface TransportLimits { maxLength: number; xml: XmlLimits; keepAlive: boolean }
+
+/** A request that got as far as an operation name. */
+export interface SoapRequest { operation: string; data: SoapValue; exchange: Exchange }
+
+/** A failure before an operation could run: either plain text with a status, or a Fault (HTTP 500). */
+export type ReceiveFailure = { plain: { status: number; text: string }; exchange: Exchange } | { fault: string; exchange: Exchange };
+
+/** What the response needs to know about its request. */
+export interface Exchange { soapVersion: '1.1' | '1.2'; contentType: string; keepAlive: boolean; localOperation?: string }
+
+const REASONS: Record<number, string> = { 200: 'OK', 411: 'Length Required', 413: 'Request Entity Too Large', 500: 'Internal Server Error' };
+
+export class SoapTransport {
+  private readonly action: SoapActionConfig;
+  private readonly maxLength: number;
+  private readonly additionalHeaders: string[];
+
+  constructor(private readonly cfg: SoapTransportConfig, private readonly limits: TransportLimits) {
+    this.action = {
+      NameSpace: cfg.NameSpace ?? '',
+      NoNameSpace: cfg.NoNameSpace === true || cfg.NoNameSpace === '1',
+      SOAPAction: cfg.SOAPAction, SOAPActionScheme: cfg.SOAPActionScheme, SOAPActionSeparator: cfg.SOAPActionSeparator,
+      SOAPActionFreeText: cfg.SOAPActionFreeText, RequestNameScheme: cfg.RequestNameScheme, RequestNameFreeText: cfg.RequestNameFreeText,
+      ResponseNameScheme: cfg.ResponseNameScheme, ResponseNameFreeText: cfg.ResponseNameFreeText,
+      LenientSOAPAction: cfg.LenientSOAPAction === true,
+    };
+    // A MaxLength that is not an integer means no limit in OTRS (§2.3); here the server-wide limit still applies.
+    const own = Number(cfg.MaxLength);
+    this.maxLength = Number.isInteger(own) && own > 0 ? own : limits.maxLength;
+    this.additionalHeaders = Object.keys(cfg.AdditionalHeaders ?? {}).sort()
+      .filter((k) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(k))
+      .flatMap((k) => [k, String(cfg.AdditionalHeaders![k]).replace(/[\r\n]/g, '')]);
+  }
+
+  async receive(req: IncomingMessage): Promise<SoapRequest | ReceiveFailure> {
+    const exchange: Exchange = { soapVersion: '1.1', contentType: responseContentType(req.headers['content-type']), keepAlive: this.wantsKeepAlive(req) };
+    const fail = (status: number, text: string): ReceiveFailure => ({ plain: { status, text }, exchange });
+    if (!this.action.NoNameSpace && !this.action.NameSpace) return fail(500, 'HTTP::SOAP Have no NameSpace in config');
+
+    // §2.2/§2.3: length first, before any SOAPAction check, and before reading the body.
+    const chunked = /^chunked/i.test(String(req.headers['transfer-encoding'] ?? ''));
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (!chunked && !(declared > 0)) return fail(411, 'Length Required');
+    if (!chunked && declared > this.maxLength) { exchange.keepAlive = false; return fail(413, REASONS[413]); }
+
+    const header = soapActionHeader(req);
+    const parsed = parseSoapAction(header, this.action);
+    const nsFault = checkNamespace(parsed, this.action);
+    if (nsFault) { exchange.keepAlive = exchange.keepAlive && !chunked; return { fault: nsFault, exchange }; }
+
+    const body = await readBody(req, this.maxLength);
+    if (body === 'too-large') { exchange.keepAlive = false; return fail(413, REASONS[413]); }
+    if (body === 'aborted') { exchange.keepAlive = false; return fail(500, 'Could not read input data'); }
+    if (body.length === 0) return fail(411, 'Length Required');
+
+    let envelope;
+    try {
+      envelope = readEnvelope(body, contentCharset(req.headers['content-type']), this.limits.xml);
+    } catch (e) {
+      if (e instanceof XmlRefusedError) return { fault: e.message, exchange };
+      if (e instanceof XmlParseError) return fail(500, `Error deserializing message:\n${e.message}\n`);
+      throw e;
+    }
+    exchange.soapVersion = envelope.soapVersion;
+    // OTRS crashes on a Body holding only text (§8.4); the project answers with a Fault instead.
+    if (envelope.bodyHasOnlyText) return { fault: 'Got no operation element in SOAP body', exchange };
+    if (!envelope.body || Object.keys(envelope.body).length === 0) return fail(500, 'Got no result body from deserialized content');
+
+    const bodyOperation = firstBodyOperation(envelope.body);
+    const mismatch = checkOperationMatch(parsed, bodyOperation, this.action);
+    if (mismatch) return { fault: mismatch, exchange };
+    const operation = localOperationName(bodyOperation, this.action);
+    const valueFault = checkSoapActionValue(header, operation, this.action);
+    if (valueFault) return { fault: valueFault, exchange };
+    exchange.localOperation = operation;
+    return { operation, data: envelope.body[bodyOperation], exchange };
+  }
+
+  /** A successful operation's data (business errors included: they are data, HTTP 200, §9). */
+  sendResult(res: ServerResponse, exchange: Exchange, data: ResponseValue): void {
+    let xml: string;
+    try {
+      xml = writeResponse(responseName(exchange.localOperation!, this.action), data, this.envelopeOptions(exchange));
+    } catch (e) {
+      if (e instanceof SerializeError) return this.sendFault(res, exchange, e.message);
+      throw e;
+    }
+    this.write(res, exchange, 200, exchange.contentType, xml);
+  }
+
+  /** The OTRS Fault (§8.1): HTTP 500, text/plain, <Fault> in the service namespace. */
+  sendFault(res: ServerResponse, exchange: Exchange, faultString: string): void {
+    this.write(res, exchange, 500, 'text/plain; charset=UTF-8', writeFault(faultString, this.envelopeOptions(exchange)));
+  }
+
+  sendPlain(res: ServerResponse, exchange: Exchange, status: number, text: string): void {
+    this.write(res, exchange, status, 'text/plain; charset=UTF-8', text);
+  }
+
+  private envelopeOptions(exchange: Exchange) {
+    return { soapVersion: exchange.soapVersion, namespace: this.action.NoNameSpace ? null : this.action.NameSpace, sort: this.cfg.Sort as SortSpec | undefined };
+  }
+
+  private wantsKeepAlive(req: IncomingMessage): boolean {
+    if (!this.limits.keepAlive) return false;
+    const connection = String(req.headers.connection ?? '').toLowerCase();
+    if (req.httpVersion === '1.0') return connection.includes('keep-alive');
+    return !connection.includes('close');
+  }
+
+  /** Exactly Content-Type, Content-Length, Connection, then AdditionalHeaders sorted (§2.7): nothing else. */
+  private write(res: ServerResponse, exchange: Exchange, status: number, contentType: string, text: string): void {
+    const body = Buffer.from(text, 'utf8');
+    res.sendDate = false;
+    // With keep-alive we send OTRS's own SOAP::Keep-Alive header; Node adds no Keep-Alive header of its own then.
+    res.writeHead(status, REASONS[status] ?? 'Internal Server Error', [
+      'Content-Type', contentType, 'Content-Length', String(body.length),
+      'Connection', exchange.keepAlive ? 'Keep-Alive' : 'close', ...this.additionalHeaders,
+    ]);
+    res.end(body);
+  }
+}
+
+function soapActionHeader(req: IncomingMessage): string | undefined {
+  const v = req.headers.soapaction;
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** §2.9: the charset parameter of the request Content-Type (blanks around '=' allowed, quotes removed). */
+export function contentCharset(contentType: string | undefined): string | undefined {
+  const m = /;\s*charset\s*=\s*("?)([^";]*)\1/i.exec(contentType ?? '');
+  return m ? m[2].trim() || undefined : undefined;
+}
+
+/** §2.8: the media type before `;charset` is echoed when the request named a charset, else text/xml. */
+export function responseContentType(contentType: string | undefined): string {
+  const i = (contentType ?? '').search(/;\s*charset\s*=/i);
+  if (i < 0) return 'text/xml; charset=UTF-8';
+  return `${contentType!.slice(0, i).replace(/[\r\n]/g, '').trimEnd()}; charset=UTF-8`;
+}
+
+/** Reads the whole body, refusing it as soon as it grows past maxLength (chunked bodies have no declared length). */
+function readBody(req: IncomingMessage, maxLength: number): Promise<Buffer | 'too-large' | 'aborted'> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (v: Buffer | 'too-large' | 'aborted') => { if (!done) { done = true; resolve(v); } };
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > maxLength) { req.pause(); finish('too-large'); return; }
+      chunks.push(c);
+    });
+    req.on('end', () => finish(Buffer.concat(chunks, size)));
+    req.on('error', () => finish('aborted'));
+    req.on('close', () => finish(req.complete ? Buffer.concat(chunks, size) : 'aborted'));
+  });
+}
