@@ -1,6 +1,8 @@
 // Session::SessionGet (dialect §10.4): the session's data as a Key-sorted list; secrets are never included.
-import { isHashRefWithData, perlTrue, returnError } from '../common.js';
+import { checkSchema, compileSchema, isHashRefWithData, perlTrue, returnError, stringOrNull } from '../common.js';
 import type { Client, Operation, OperationResult, RequestData, Services } from '../operation.js';
+
+const validate = compileSchema({ type: 'object', properties: { SessionID: stringOrNull } });
 
 const SECRET_KEYS = new Set(['UserPw', 'UserPassword', 'UserChallengeToken']);
 
@@ -11,6 +13,8 @@ export class SessionGet implements Operation {
     if (!isHashRefWithData(data)) return returnError(this.name, 'MissingParameter', 'The request is empty!');
     const sessionId = perlTrue(data.SessionID);
     if (!sessionId) return returnError(this.name, 'MissingParameter', 'SessionID is missing!');
+    const invalid = checkSchema(this.name, validate, data);
+    if (invalid) return invalid;
     const session = await this.s.sessions.data(sessionId, client);
     if (!session) return returnError(this.name, 'SessionInvalid', 'SessionID is Invalid!');
     const SessionData = Object.keys(session).filter((k) => !SECRET_KEYS.has(k)).sort()

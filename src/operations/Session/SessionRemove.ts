@@ -1,7 +1,12 @@
 // Session::SessionRemove (Znuny, dialect §10.5): the SessionID to remove is taken out of the request and the
 // remaining fields authenticate the caller. An AccessToken given as SessionID is revoked the same way.
-import { authenticate, isHashRefWithData, perlTrue, returnError } from '../common.js';
+import { authenticate, checkSchema, compileSchema, isHashRefWithData, perlTrue, returnError, stringOrNull } from '../common.js';
 import type { Client, Operation, OperationResult, RequestData, Services } from '../operation.js';
+
+const validate = compileSchema({
+  type: 'object',
+  properties: { SessionID: stringOrNull, UserLogin: stringOrNull, CustomerUserLogin: stringOrNull, Password: stringOrNull, AccessToken: stringOrNull },
+});
 
 export class SessionRemove implements Operation {
   constructor(private readonly s: Services, private readonly name: string) {}
@@ -11,6 +16,8 @@ export class SessionRemove implements Operation {
     if (!isHashRefWithData(data)) return returnError('SessionCreate', 'MissingParameter', 'The request is empty!');
     const target = perlTrue(data.SessionID);
     if (!target) return returnError(this.name, 'MissingParameter', 'SessionID parameter is missing!');
+    const invalid = checkSchema(this.name, validate, data);
+    if (invalid) return invalid;
     const { SessionID: _removed, ...credentials } = data;
     const caller = await authenticate(this.s, credentials, client, { customerLogin: true });
     if (!caller) return returnError(this.name, 'AuthFail', 'Authorization failed!');

@@ -80,11 +80,11 @@ for (let c = 0x61; c <= 0x7a; c++) ASCII_NAME[c] = 3;
 for (let c = 0x30; c <= 0x39; c++) ASCII_NAME[c] = 2;
 ASCII_NAME[0x5f] = 3; ASCII_NAME[0x3a] = 3; ASCII_NAME[0x2d] = 2; ASCII_NAME[0x2e] = 2;
 
-/** XML 1.0 NameStartChar above ASCII; surrogates stand for the astral range #x10000-#xEFFFF. */
+/** XML 1.0 NameStartChar above ASCII, BMP only: expat rejects characters beyond U+FFFF in names. */
 function wideNameStart(c: number): boolean {
   return (c >= 0xc0 && c <= 0xd6) || (c >= 0xd8 && c <= 0xf6) || (c >= 0xf8 && c <= 0x2ff) || (c >= 0x370 && c <= 0x37d)
     || (c >= 0x37f && c <= 0x1fff) || c === 0x200c || c === 0x200d || (c >= 0x2070 && c <= 0x218f) || (c >= 0x2c00 && c <= 0x2fef)
-    || (c >= 0x3001 && c <= 0xdfff) || (c >= 0xf900 && c <= 0xfdcf) || (c >= 0xfdf0 && c <= 0xfffd);
+    || (c >= 0x3001 && c <= 0xd7ff) || (c >= 0xf900 && c <= 0xfdcf) || (c >= 0xfdf0 && c <= 0xfffd);
 }
 function isNameStart(c: number): boolean {
   return c < 0x80 ? (ASCII_NAME[c] & 1) !== 0 : wideNameStart(c);
@@ -155,7 +155,10 @@ class Parser {
   run(): void {
     const s = this.s;
     let pos = 0;
-    if (s.startsWith('<?xml') && (isWs(s.charCodeAt(5)) || s.charCodeAt(5) === QUESTION)) pos = this.xmlDecl();
+    if (s.startsWith('<?xml') && (isWs(s.charCodeAt(5)) || s.charCodeAt(5) === QUESTION)) {
+      if (s.charCodeAt(5) === QUESTION && s.charCodeAt(6) !== GT) throw this.len <= 6 ? new Fail(E_UNCLOSED, 0, true) : new Fail(E_INVALID, 6, false);
+      pos = this.xmlDecl();
+    }
     pos = this.misc(pos, true);
     pos = this.content(pos);
     this.misc(pos, false);
@@ -169,7 +172,7 @@ class Parser {
     for (;;) {
       while (pos < len && isWs(s.charCodeAt(pos))) pos++;
       if (pos >= len) {
-        if (prolog) throw new Fail(E_NO_ELEMENT, s.charCodeAt(len - 1) === CR ? len - 1 : len, true);
+        if (prolog) throw new Fail(E_NO_ELEMENT, len, true);
         return pos;
       }
       const c = s.charCodeAt(pos);
@@ -190,6 +193,8 @@ class Parser {
         } else if (isNameStart(c1)) {
           if (prolog) return pos;
           throw new Fail(E_JUNK, pos, false);
+        } else if (!prolog && c1 >= 0x80) {
+          throw new Fail(E_JUNK, pos, false);
         } else {
           throw new Fail(E_INVALID, pos + 1, false);
         }
@@ -208,7 +213,8 @@ class Parser {
     const grammar = prolog ? E_SYNTAX : E_JUNK;
     // A token is complete when a blank, the end, or one of `follow` comes next.
     const complete = (q: number, follow: string): never => {
-      throw q >= len || isWs(s.charCodeAt(q)) || follow.includes(s[q]) ? new Fail(grammar, pos, false) : new Fail(E_INVALID, q, false);
+      // At the end of the (possibly cut) input the token only looked complete: eof-kind.
+      throw q >= len || isWs(s.charCodeAt(q)) || follow.includes(s[q]) ? new Fail(grammar, pos, q >= len) : new Fail(E_INVALID, q, false);
     };
     const nameEnd = (q: number): number => {
       while (q < len && isNameChar(s.charCodeAt(q))) q++;
@@ -247,15 +253,16 @@ class Parser {
     }
     if (c === 0x5b) {   // '<![' other than CDATA
       if (where !== 'content') throw new Fail(where === 'prolog' ? E_SYNTAX : E_JUNK, lt, false);
-      if (lt + 9 > len) throw new Fail(E_UNCLOSED, lt, true);
       let p = lt + 3;
-      while ('<![CDATA['.charCodeAt(p - lt) === s.charCodeAt(p)) p++;
-      throw new Fail(E_INVALID, p, false);
+      while (p < len && '<![CDATA['.charCodeAt(p - lt) === s.charCodeAt(p)) p++;
+      throw p >= len ? new Fail(E_UNCLOSED, lt, true) : new Fail(E_INVALID, p, false);
     }
-    if (where !== 'content' && isNameStart(c)) {
+    const letter = (x: number) => (x | 0x20) >= 0x61 && (x | 0x20) <= 0x7a;
+    if (where !== 'content' && letter(c)) {   // a declaration keyword (<!ELEMENT …) outside a DTD
       let p = lt + 3;
-      while (p < len && isNameChar(s.charCodeAt(p))) p++;
+      while (p < len && letter(s.charCodeAt(p))) p++;
       if (p >= len) throw new Fail(E_UNCLOSED, lt, true);
+      if (isWs(s.charCodeAt(p))) throw new Fail(where === 'prolog' ? E_SYNTAX : E_JUNK, lt, false);
       throw new Fail(E_INVALID, p, false);
     }
     if ('<!DOCTYPE'.startsWith(s.slice(lt, lt + 9)) && lt + 9 > len) throw new Fail(E_UNCLOSED, lt, true);
@@ -418,7 +425,7 @@ class Parser {
     while (i < n) {
       const c = seg.charCodeAt(i);
       if (c === AMP) {
-        out += seg.slice(last, i) + this.ref(base + i, base + n, atEof, -1, true);
+        out += seg.slice(last, i) + this.ref(base + i, base + n, atEof ? base + i : -1, -1, true);
         i += this.refLen;
         last = i;
       } else if (c === CR) {
@@ -436,12 +443,14 @@ class Parser {
   }
 
   /**
-   * An entity or character reference at `a`, ending before `limit`. Sets refLen. With resolve=false only its
+   * An entity or character reference at `a`, ending before `limit`; eofAt >= 0 when `limit` is the end of input.
+   * Sets refLen. With resolve=false only its
    * syntax is checked (expat tokenises a whole start tag before it resolves attribute values).
    */
-  private ref(a: number, limit: number, eofAtLimit: boolean, tagLt: number, resolve: boolean): string {
+  private ref(a: number, limit: number, eofAt: number, tagLt: number, resolve: boolean): string {
     const s = this.s;
-    const ended = (p: number): Fail => (eofAtLimit ? new Fail(E_UNCLOSED, a, true) : new Fail(E_INVALID, p, false));
+    // Cut off by `limit`: the end of the input (unclosed token at eofAt) or a character that cannot follow.
+    const ended = (p: number): Fail => (eofAt >= 0 ? new Fail(E_UNCLOSED, eofAt, true) : new Fail(E_INVALID, p, false));
     let p = a + 1;
     if (p >= limit) throw ended(p);
     let c = s.charCodeAt(p);
@@ -494,7 +503,8 @@ class Parser {
     const close = this.s.indexOf(']]>', start);
     if (close < 0) {
       // expat stops before a trailing `]` or `]]` that could still have become `]]>`.
-      const at = this.s.endsWith(']]') ? this.len - 2 : this.s.endsWith(']') ? this.len - 1 : this.len;
+      const s = this.s;
+      const at = s.endsWith(']]') ? this.len - 2 : s.endsWith(']') || s.endsWith('\r') ? this.len - 1 : this.len;
       throw new Fail(E_UNCLOSED_CDATA, Math.max(at, start), true);
     }
     const f = this.stack[this.stack.length - 1];
@@ -570,9 +580,10 @@ class Parser {
       if (valueEnd < 0) {
         // expat meets a '<' before it notices the missing quote.
         valueEnd = s.indexOf('<', valueAt);
-        if (valueEnd < 0) throw new Fail(E_UNCLOSED, lt, true);
+        if (valueEnd < 0) valueEnd = len;
       }
-      this.checkAttrValueSyntax(valueAt, valueEnd);
+      this.checkAttrValueSyntax(valueAt, valueEnd, lt);
+      if (valueEnd >= len) throw new Fail(E_UNCLOSED, lt, true);
       if (valueEnd >= len || s.charCodeAt(valueEnd) !== quote) throw new Fail(E_INVALID, valueEnd, false);
       if (++n > limits.maxAttributes) throw new XmlRefusedError(`XML attribute count exceeds ${limits.maxAttributes}`);
       this.aName[n - 1] = s.slice(nameAt, nameEnd);
@@ -666,13 +677,14 @@ class Parser {
   }
 
   /** Pass 1 for one attribute value: no '<', and every '&' starts a syntactically complete reference. */
-  private checkAttrValueSyntax(start: number, end: number): void {
+  private checkAttrValueSyntax(start: number, end: number, tagLt: number): void {
     const s = this.s;
     let lt = s.indexOf('<', start);
     if (lt >= end) lt = -1;
     let amp = s.indexOf('&', start);
+    const eofAt = end >= this.len ? tagLt : -1;
     while (amp >= 0 && amp < end && (lt < 0 || amp < lt)) {
-      this.ref(amp, end, false, -1, false);
+      this.ref(amp, end, eofAt, -1, false);
       amp = s.indexOf('&', amp + this.refLen);
     }
     if (lt >= 0) throw new Fail(E_INVALID, lt, false);
@@ -686,7 +698,7 @@ class Parser {
     for (let i = 0; i < raw.length;) {
       const c = raw.charCodeAt(i);
       if (c === AMP) {
-        out += this.ref(start + i, end, false, tagLt, true);
+        out += this.ref(start + i, end, -1, tagLt, true);
         i += this.refLen;
       } else if (c === CR) {
         out += ' ';
@@ -860,6 +872,8 @@ function decode(buf: Buffer, contentCharset: string | undefined): Decoded {
 
   const n = buf.length;
   if (n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return utf8(buf, 3);
+  // Only the start of a byte order mark: expat is still waiting for the rest of it.
+  if ((n === 1 && buf[0] === 0xef) || (n === 2 && buf[0] === 0xef && buf[1] === 0xbb)) throw new XmlParseError(`${E_UNCLOSED} at line 1, column 0, byte 0`);
   if (n >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return utf16(buf, 2, true);
   if (n >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return utf16(buf, 2, false);
   if (n >= 2 && buf[0] === 0x3c && buf[1] === 0x00) return utf16(buf, 0, true);
@@ -961,8 +975,8 @@ function firstInvalidUtf8(b: Buffer): { at: number; partial: boolean } {
     else if (c >= 0xf1 && c <= 0xf3) need = 3;
     else if (c === 0xf4) { need = 3; hi = 0x8f; }
     else return { at: i, partial: false };
+    if (i + need >= n) return { at: i, partial: true };
     for (let k = 1; k <= need; k++) {
-      if (i + k >= n) return { at: i, partial: true };
       const x = b[i + k];
       if (k === 1 ? x < lo || x > hi : x < 0x80 || x > 0xbf) return { at: i, partial: false };
     }
@@ -990,6 +1004,8 @@ function positionText(d: Decoded, text: string, pos: number): string {
     const c = text.charCodeAt(i);
     if (c < 0xdc00 || c > 0xdfff || i === lineStart || text.charCodeAt(i - 1) < 0xd800 || text.charCodeAt(i - 1) > 0xdbff) column++;
   }
+  // expat counts a byte order mark as the first column of line 1.
+  if (line === 1 && d.bom > 0) column++;
   const byte = d.unit === 'utf8' ? d.bom + Buffer.byteLength(text.slice(0, pos), 'utf8')
     : d.unit === 'utf16' ? d.bom + 2 * pos : d.bom + pos;
   return `line ${line}, column ${column}, byte ${byte}`;
@@ -1016,7 +1032,10 @@ export function readEnvelope(body: Buffer, contentCharset: string | undefined, l
     if (!(e instanceof Fail)) throw e;
     // Parsing stopped at the first undecodable or forbidden character: running out there means that character
     // (a sequence cut short by the end of the body is reported at the token it interrupts, as expat does).
-    if (invalidAt >= 0 && e.eof) throw partial ? fail(E_PARTIAL_CHAR, e.pos) : fail(E_INVALID, invalidAt);
+    if (invalidAt >= 0 && e.eof) {
+      if (!partial) throw fail(E_INVALID, invalidAt);
+      throw fail(E_PARTIAL_CHAR, e.msg === E_NO_ELEMENT ? invalidAt : e.pos);
+    }
     throw fail(e.msg, e.pos);
   }
   if (invalidAt >= 0) throw fail(partial ? E_PARTIAL_CHAR : E_INVALID, invalidAt);
