@@ -44,7 +44,7 @@ const initial: Migration = {
       .addColumn('preferences_value', 'text').execute();
     await db.schema.createIndex('user_preferences_user_id').on('user_preferences').column('user_id').execute();
 
-    await db.schema.createTable('customer_company')
+    await audit(db.schema.createTable('customer_company')
       .addColumn('customer_id', 'varchar(150)', (c) => c.primaryKey())
       .addColumn('name', 'varchar(200)', (c) => c.notNull().unique())
       .addColumn('street', 'varchar(200)')
@@ -53,14 +53,10 @@ const initial: Migration = {
       .addColumn('country', 'varchar(200)')
       .addColumn('url', 'varchar(200)')
       .addColumn('comments', 'varchar(250)')
-      .addColumn('valid_id', 'smallint', (c) => c.notNull())
-      .addColumn('create_time', 'varchar(19)', (c) => c.notNull())
-      .addColumn('create_by', 'integer', (c) => c.notNull())
-      .addColumn('change_time', 'varchar(19)', (c) => c.notNull())
-      .addColumn('change_by', 'integer', (c) => c.notNull()).execute();
+      .addColumn('valid_id', 'smallint', (c) => c.notNull())).execute();
     await sql`CREATE INDEX customer_company_id_lower ON customer_company (lower(customer_id))`.execute(db);
 
-    await db.schema.createTable('customer_user')
+    await audit(db.schema.createTable('customer_user')
       .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
       .addColumn('login', 'varchar(200)', (c) => c.notNull().unique())
       .addColumn('email', 'varchar(150)', (c) => c.notNull())
@@ -77,11 +73,7 @@ const initial: Migration = {
       .addColumn('city', 'varchar(200)')
       .addColumn('country', 'varchar(200)')
       .addColumn('comments', 'varchar(250)')
-      .addColumn('valid_id', 'smallint', (c) => c.notNull())
-      .addColumn('create_time', 'varchar(19)', (c) => c.notNull())
-      .addColumn('create_by', 'integer', (c) => c.notNull())
-      .addColumn('change_time', 'varchar(19)', (c) => c.notNull())
-      .addColumn('change_by', 'integer', (c) => c.notNull()).execute();
+      .addColumn('valid_id', 'smallint', (c) => c.notNull())).execute();
     await sql`CREATE UNIQUE INDEX customer_user_login_lower ON customer_user (lower(login))`.execute(db);
     await sql`CREATE INDEX customer_user_email_lower ON customer_user (lower(email))`.execute(db);
     await db.schema.createIndex('customer_user_customer_id').on('customer_user').column('customer_id').execute();

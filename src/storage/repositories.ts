@@ -1,6 +1,6 @@
 // The storage interface the domain sees. Each method is one question or one write in OTRS terms; SQL stays here.
 import { sql, type Kysely, type Selectable, type Insertable, type Updateable } from 'kysely';
-import type { DB, CustomerUserTable, CustomerCompanyTable, DynamicFieldTable, UsersTable } from './schema.js';
+import type { Audit, DB, CustomerUserTable, CustomerCompanyTable, DynamicFieldTable, UsersTable } from './schema.js';
 
 export type CustomerUserRow = Selectable<CustomerUserTable>;
 export type CustomerCompanyRow = Selectable<CustomerCompanyTable>;
@@ -100,7 +100,7 @@ export class Repositories {
     return (await this.db.selectFrom('groups').select('id').where('name', '=', name).executeTakeFirst())?.id;
   }
 
-  async addGroupUser(userId: number, groupId: number, permissionKey: string, stamp: { create_time: string; create_by: number; change_time: string; change_by: number }): Promise<void> {
+  async addGroupUser(userId: number, groupId: number, permissionKey: string, stamp: Audit): Promise<void> {
     await this.db.insertInto('group_user').values({ user_id: userId, group_id: groupId, permission_key: permissionKey, ...stamp }).execute();
   }
 
@@ -216,7 +216,7 @@ export class Repositories {
     return (await this.db.selectFrom('system_data').select('data_value').where('data_key', '=', key).executeTakeFirst())?.data_value ?? undefined;
   }
 
-  async insertSystemData(key: string, value: string, stamp: { create_time: string; create_by: number; change_time: string; change_by: number }): Promise<void> {
+  async insertSystemData(key: string, value: string, stamp: Audit): Promise<void> {
     await this.db.insertInto('system_data').values({ data_key: key, data_value: value, ...stamp }).onConflict((oc) => oc.column('data_key').doNothing()).execute();
   }
 

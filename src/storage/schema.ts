@@ -2,7 +2,7 @@
 // repositories can later run against an existing OTRS database. Times are 'YYYY-MM-DD HH:MM:SS' (UTC) text.
 import type { Generated } from 'kysely';
 
-interface Audit { create_time: string; create_by: number; change_time: string; change_by: number }
+export interface Audit { create_time: string; create_by: number; change_time: string; change_by: number }
 
 export interface ValidTable extends Audit { id: number; name: string }
 
@@ -22,7 +22,7 @@ export interface GroupUserTable extends Audit { user_id: number; group_id: numbe
 
 export interface UserPreferencesTable { user_id: number; preferences_key: string; preferences_value: string | null }
 
-export interface CustomerCompanyTable {
+export interface CustomerCompanyTable extends Audit {
   customer_id: string;
   name: string;
   street: string | null;
@@ -32,10 +32,9 @@ export interface CustomerCompanyTable {
   url: string | null;
   comments: string | null;
   valid_id: number;
-  create_time: string; create_by: number; change_time: string; change_by: number;
 }
 
-export interface CustomerUserTable {
+export interface CustomerUserTable extends Audit {
   id: Generated<number>;
   login: string;
   email: string;
@@ -53,7 +52,6 @@ export interface CustomerUserTable {
   country: string | null;
   comments: string | null;
   valid_id: number;
-  create_time: string; create_by: number; change_time: string; change_by: number;
 }
 
 export interface CustomerPreferencesTable { user_id: string; preferences_key: string; preferences_value: string | null }

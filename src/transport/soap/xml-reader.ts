@@ -238,7 +238,8 @@ class Parser {
     }
     if (c === 0x29) complete(pos + 1, ')*+,>?|');
     if (c === 0x28 || c === 0x2c || c === GT || c === 0x5b || c === RSQB || c === 0x7c) throw new Fail(grammar, pos, false);
-    if (isNameChar(c)) complete(nameEnd(pos + 1), '%)*+,>?[|');
+    // A name may be followed by an occurrence indicator, a name token (starting with a digit, '-', '.') not.
+    if (isNameChar(c)) complete(nameEnd(pos + 1), isNameStart(c) ? '%)*+,>?[|' : '%)*+,>[|');
     throw new Fail(E_INVALID, pos, false);
   }
 
@@ -253,14 +254,14 @@ class Parser {
     }
     if (c === 0x5b) {   // '<![' other than CDATA
       if (where !== 'content') throw new Fail(where === 'prolog' ? E_SYNTAX : E_JUNK, lt, false);
+      if (lt + 9 > len) throw new Fail(E_UNCLOSED, lt, true);
       let p = lt + 3;
-      while (p < len && '<![CDATA['.charCodeAt(p - lt) === s.charCodeAt(p)) p++;
-      throw p >= len ? new Fail(E_UNCLOSED, lt, true) : new Fail(E_INVALID, p, false);
+      while ('<![CDATA['.charCodeAt(p - lt) === s.charCodeAt(p)) p++;
+      throw new Fail(E_INVALID, p, false);
     }
-    const letter = (x: number) => (x | 0x20) >= 0x61 && (x | 0x20) <= 0x7a;
-    if (where !== 'content' && letter(c)) {   // a declaration keyword (<!ELEMENT …) outside a DTD
+    if (where !== 'content' && isNameStart(c)) {   // a declaration keyword (<!ELEMENT …) outside a DTD
       let p = lt + 3;
-      while (p < len && letter(s.charCodeAt(p))) p++;
+      while (p < len && isNameStart(s.charCodeAt(p))) p++;
       if (p >= len) throw new Fail(E_UNCLOSED, lt, true);
       if (isWs(s.charCodeAt(p))) throw new Fail(where === 'prolog' ? E_SYNTAX : E_JUNK, lt, false);
       throw new Fail(E_INVALID, p, false);
@@ -887,15 +888,16 @@ function decode(buf: Buffer, contentCharset: string | undefined): Decoded {
   if (!/^[a-z][a-z0-9._-]*$/.test(label) || label === 'utf-8' || label === 'utf8') return utf8(buf, 0);
   if (LATIN1_LABELS.has(label)) return { text: buf.toString('latin1'), invalidAt: -1, bom: 0, unit: 'byte', encodingError: null };
   if (ASCII_LABELS.has(label)) return ascii(buf, 'byte');
+  // Until the declaration is read, expat reads UTF-8; an encoding it rejects is reported at its name.
   if (/^(?:utf-?16|utf-?32|ucs-?2|ucs-?4|unicode)/.test(label)) {
     // A two-byte encoding named in a document that reads as single bytes (no BOM, no 00 bytes up front).
-    return { text: buf.toString('latin1'), invalidAt: -1, bom: 0, unit: 'byte', encodingError: E_INCORRECT_ENCODING };
+    return { ...utf8(buf, 0), encodingError: E_INCORRECT_ENCODING };
   }
   let decoder: TextDecoder;
   try {
     decoder = new TextDecoder(label, { fatal: true });
   } catch {
-    return { text: buf.toString('latin1'), invalidAt: -1, bom: 0, unit: 'byte', encodingError: E_UNKNOWN_ENCODING };
+    return { ...utf8(buf, 0), encodingError: E_UNKNOWN_ENCODING };
   }
   return { ...decodeFatal(decoder, label, buf), bom: 0, unit: 'byte', encodingError: null };
 }
