@@ -9,7 +9,7 @@ import { operationTypes } from './operations/registry.js';
 import { SoapTransport } from './transport/soap/soap-transport.js';
 import type { Webservice, WebserviceRegistry } from './webservices/webservice.js';
 import type { ResponseValue } from './transport/soap/xml-writer.js';
-import { isWsdlRequest, sendWsdl, type LoadedWsdl } from './transport/soap/wsdl.js';
+import { isWsdlRequest, wsdlFor, type LoadedWsdl } from './transport/soap/wsdl.js';
 
 interface Prepared { webservice: Webservice; transport: SoapTransport; operations: Map<string, Operation | string>; wsdl?: LoadedWsdl }
 
@@ -46,7 +46,7 @@ export class Provider {
       return;
     }
     const { transport, operations, wsdl } = this.prepared.get(webservice)!;
-    if (wsdl && isWsdlRequest(req)) return sendWsdl(req, res, wsdl);
+    if (wsdl && isWsdlRequest(req)) return transport.sendWsdl(req, res, wsdlFor(req, wsdl));
 
     const received = await transport.receive(req);
     if ('plain' in received) return transport.sendPlain(res, received.exchange, received.plain.status, received.plain.text);

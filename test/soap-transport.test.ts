@@ -1,79 +1,9 @@
-// The OTRS SOAP dialect on the wire (research/otrs-soap-dialect.md): captures from a real OTRS replayed byte for
-// byte, plus the rules the captures do not show. The faithful mode (KEEP_ALIVE=0) must match OTRS exactly.
+// The OTRS SOAP dialect on the wire (research/otrs-soap-dialect.md): the rules the captures do not show (the
+// captures themselves are replayed in golden-captures.test.ts).
 import { expect } from 'chai';
-import Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { startServer, type RunningServer } from './support/server.js';
-import { goldenRequest, goldenResponse, rawExchange, maskSessionId } from './support/golden.js';
 import { post, envelope, NS, call, keepAliveAgent } from './support/soap.js';
-
-/** The golden agent of the captures (agent1 / AgentPass1), stored the way OTRS stores passwords by default (sha2). */
-function addGoldenAgent(server: RunningServer) {
-  const db = new Database(server.dbPath);
-  const t = '2026-01-01 00:00:00';
-  const id = db.prepare(`INSERT INTO users (login, pw, title, first_name, last_name, valid_id, create_time, create_by, change_time, change_by)
-    VALUES ('agent1', ?, NULL, 'Agent', 'One', 1, ?, 1, ?, 1)`).run(createHash('sha256').update('AgentPass1').digest('hex'), t, t).lastInsertRowid;
-  db.prepare(`INSERT INTO group_user (user_id, group_id, permission_key, create_time, create_by, change_time, change_by)
-    SELECT ?, id, 'rw', ?, 1, ?, 1 FROM groups WHERE name IN ('admin', 'users')`).run(id, t, t);
-  db.close();
-}
-
-describe('SOAP transport: OTRS captures replayed (faithful mode, Connection: close)', function () {
-  let server: RunningServer;
-  before(async () => { server = await startServer({ KEEP_ALIVE: '0' }); addGoldenAgent(server); });
-  after(async () => { await server.stop(); });
-
-  const exact = [
-    ['02-SessionCreate-wrong-password', 'business error: HTTP 200 with Error/ErrorCode/ErrorMessage'],
-    ['09-unknown-operation-with-header', 'unknown operation: the OTRS Fault, text/plain, HTTP 500'],
-    ['10-unknown-operation-no-header', 'unknown operation without SOAPAction'],
-    ['12-empty-body', 'Content-Length: 0 gives 411'],
-    ['13-GET', 'GET gives 411'],
-    ['15-GET-wsdl-suffix', 'GET .../wsdl gives 411 (only ?wsdl is served)'],
-    ['18-SOAPAction-wrong-namespace', 'SOAPAction in another namespace'],
-  ];
-  for (const [name, what] of exact) {
-    it(`${name}: ${what}`, async () => {
-      const got = await rawExchange(server.port, goldenRequest(name, server.port));
-      if (name === '18-SOAPAction-wrong-namespace') {
-        // Znuny checks the SOAPAction namespace first (dialect §4.6): same shape, Znuny's text.
-        const want = goldenResponse(name).toString().replace(
-          /SOAPAction 'http:\/\/example.com\/other#SessionCreate' does not match expected result '[^']*'/,
-          "Namespace from SOAPAction 'http://example.com/other' does not match namespace from configuration 'http://www.otrs.org/TicketConnector/'");
-        expect(got.toString()).to.equal(want.replace(/Content-Length: \d+/, `Content-Length: ${Buffer.byteLength(want.split('\r\n\r\n')[1])}`));
-        return;
-      }
-      expect(got.toString('latin1')).to.equal(goldenResponse(name).toString('latin1'));
-    });
-  }
-
-  it('01-SessionCreate-agent and 19/20 (SOAPAction "" or none): the same bytes but for the generated SessionID', async () => {
-    for (const name of ['01-SessionCreate-agent', '19-SOAPAction-empty-quotes', '20-no-SOAPAction']) {
-      const got = await rawExchange(server.port, goldenRequest(name, server.port));
-      expect(maskSessionId(got), name).to.equal(maskSessionId(goldenResponse(name)));
-    }
-  });
-
-  it('11-malformed-xml: the expat message with its position, without the Perl path OTRS leaks (dialect §8.3)', async () => {
-    const got = (await rawExchange(server.port, goldenRequest('11-malformed-xml', server.port))).toString();
-    const body = 'Error deserializing message:\nmismatched tag at line 1, column 157, byte 157\n';
-    expect(got).to.equal(`HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
-  });
-
-  it('16/17: Znuny texts for a SOAPAction naming another operation, and for the WSDL form without "#"', async () => {
-    const got16 = (await rawExchange(server.port, goldenRequest('16-wrong-SOAPAction', server.port))).toString();
-    expect(got16).to.contain("<faultstring>Operation from SOAP data 'SessionCreate' does not match operation from SOAPAction 'TicketGet'</faultstring>");
-    const got17 = (await rawExchange(server.port, goldenRequest('17-SOAPAction-wsdl-form-no-hash', server.port))).toString();
-    expect(got17).to.contain("<faultstring>Namespace from SOAPAction 'http://www.otrs.org/TicketConnector' does not match namespace from configuration 'http://www.otrs.org/TicketConnector/'</faultstring>");
-    expect(got17).to.match(/^HTTP\/1\.1 500 Internal Server Error\r\nContent-Type: text\/plain; charset=UTF-8\r\n/);
-  });
-
-  it('32-unknown-webservice: the connection closes without a single byte', async () => {
-    const got = await rawExchange(server.port, goldenRequest('32-unknown-webservice', server.port));
-    expect(got.length).to.equal(0);
-  });
-});
 
 describe('SOAP transport: rules beyond the captures', function () {
   let server: RunningServer;

@@ -19,14 +19,33 @@ export function goldenResponse(name: string): Buffer {
   return readFileSync(join(goldenDir, `${name}.response.txt`));
 }
 
-/** Sends raw bytes and collects everything until the server closes the connection (or timeoutMs passes). */
-export function rawExchange(port: number, request: Buffer, timeoutMs = 5000): Promise<Buffer> {
+/**
+ * Sends raw bytes and collects everything until the server closes the connection (or timeoutMs passes). With
+ * `untilComplete`, it stops as soon as a whole response (headers + Content-Length bytes) has arrived and checks
+ * that the server kept the connection open, for the keep-alive mode.
+ */
+export function rawExchange(port: number, request: Buffer, timeoutMs = 5000, untilComplete = false): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const socket = connect(port, '127.0.0.1', () => socket.end(request));
+    const socket = connect(port, '127.0.0.1', () => socket.write(request));
     const timer = setTimeout(() => { socket.destroy(); reject(new Error(`no close within ${timeoutMs} ms; got: ${Buffer.concat(chunks).toString()}`)); }, timeoutMs);
-    socket.on('data', (c: Buffer) => chunks.push(c));
-    socket.on('close', () => { clearTimeout(timer); resolve(Buffer.concat(chunks)); });
+    socket.on('data', (c: Buffer) => {
+      chunks.push(c);
+      if (!untilComplete) return;
+      const all = Buffer.concat(chunks);
+      const end = all.indexOf('\r\n\r\n');
+      const length = /Content-Length: (\d+)/i.exec(all.subarray(0, Math.max(end, 0)).toString());
+      if (end >= 0 && length && all.length >= end + 4 + Number(length[1])) {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(all);
+      }
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      if (untilComplete) reject(new Error(`the server closed a kept-alive connection: ${Buffer.concat(chunks).toString()}`));
+      else resolve(Buffer.concat(chunks));
+    });
     socket.on('error', () => { /* a reset is a close too */ });
   });
 }

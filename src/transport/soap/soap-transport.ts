@@ -89,6 +89,11 @@ export class SoapTransport {
     return { operation, data: envelope.body[bodyOperation], exchange };
   }
 
+  /** The web service's WSDL (GET ?wsdl), with the same headers and connection handling as every other answer. */
+  sendWsdl(req: IncomingMessage, res: ServerResponse, xml: string): void {
+    this.write(res, { soapVersion: '1.1', contentType: 'text/xml; charset=UTF-8', keepAlive: this.wantsKeepAlive(req) }, 200, 'text/xml; charset=UTF-8', xml);
+  }
+
   /** A successful operation's data (business errors included: they are data, HTTP 200, §9). */
   sendResult(res: ServerResponse, exchange: Exchange, data: ResponseValue): void {
     let xml: string;

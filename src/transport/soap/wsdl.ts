@@ -2,7 +2,7 @@
 // operation the web service exposes stops the server before any client sees it. Serving it on GET ?wsdl is a
 // deliberate deviation from OTRS (which never served one): zeep, JAX-WS and SoapUI need it.
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import soap from 'soap';
 
 export interface LoadedWsdl { xml: string; operations: string[] }
@@ -18,20 +18,18 @@ export async function loadWsdl(file: string): Promise<LoadedWsdl> {
   return { xml: wsdl.toXML(), operations: [...operations].sort() };
 }
 
-/** GET <endpoint>?wsdl (any case), and nothing else: every other GET stays 411 as in OTRS (§2.2). */
+/** GET <endpoint>?wsdl (any case, other parameters allowed: curl users send `?wsdl&`); every other GET stays 411 as in OTRS (§2.2). */
 export function isWsdlRequest(req: IncomingMessage): boolean {
   if (req.method !== 'GET') return false;
-  const q = (req.url ?? '').indexOf('?');
-  return q >= 0 && (req.url ?? '').slice(q + 1).toLowerCase() === 'wsdl';
+  const url = req.url ?? '';
+  const q = url.indexOf('?');
+  return q >= 0 && url.slice(q + 1).split('&').some((p) => p.toLowerCase() === 'wsdl');
 }
 
-/** The WSDL with its soap:address pointing at the URL the client used. */
-export function sendWsdl(req: IncomingMessage, res: ServerResponse, wsdl: LoadedWsdl): void {
+/** The WSDL text with its soap:address pointing at the URL the client used. */
+export function wsdlFor(req: IncomingMessage, wsdl: LoadedWsdl): string {
   const path = (req.url ?? '').split('?')[0];
   const host = /^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(req.headers.host ?? '') ? req.headers.host! : `${req.socket.localAddress}:${req.socket.localPort}`;
   const location = `http://${host}${path.replace(/[<>"&]/g, encodeURIComponent)}`;
-  const body = Buffer.from(wsdl.xml.replace(/(<(?:\w+:)?address\b[^>]*\blocation=")[^"]*(")/g, `$1${location}$2`), 'utf8');
-  res.sendDate = false;
-  res.writeHead(200, 'OK', ['Content-Type', 'text/xml; charset=UTF-8', 'Content-Length', String(body.length)]);
-  res.end(body);
+  return wsdl.xml.replace(/(<(?:\w+:)?address\b[^>]*\blocation=")[^"]*(")/g, `$1${location}$2`);
 }

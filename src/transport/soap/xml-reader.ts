@@ -864,6 +864,14 @@ const LATIN1_LABELS = new Set([
   'iso_8859-1:1987', '8859-1',
 ]);
 const ASCII_LABELS = new Set(['us-ascii', 'ascii', 'ansi_x3.4-1968', 'iso646-us', 'us', 'csascii', 'iso-ir-6']);
+// Node 20's TextDecoder decodes windows-1252 like Latin-1 (0x80 -> U+0080), so it gets its own table.
+const CP1252_LABELS = new Set(['windows-1252', 'cp1252', 'x-cp1252']);
+const CP1252_HIGH = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f'
+  + '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+function cp1252(buf: Buffer): string {
+  return buf.toString('latin1').replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]);
+}
 const DECL_ENCODING = /^<\?xml[\x20\t\r\n]+version[\x20\t\r\n]*=[\x20\t\r\n]*(?:"[^"]*"|'[^']*')[\x20\t\r\n]+encoding[\x20\t\r\n]*=[\x20\t\r\n]*(?:"([^"]*)"|'([^']*)')/;
 
 function decode(buf: Buffer, contentCharset: string | undefined): Decoded {
@@ -887,6 +895,7 @@ function decode(buf: Buffer, contentCharset: string | undefined): Decoded {
   // A malformed name is left to the declaration check, which reads the document as UTF-8 like expat.
   if (!/^[a-z][a-z0-9._-]*$/.test(label) || label === 'utf-8' || label === 'utf8') return utf8(buf, 0);
   if (LATIN1_LABELS.has(label)) return { text: buf.toString('latin1'), invalidAt: -1, bom: 0, unit: 'byte', encodingError: null };
+  if (CP1252_LABELS.has(label)) return { text: cp1252(buf), invalidAt: -1, bom: 0, unit: 'byte', encodingError: null };
   if (ASCII_LABELS.has(label)) return ascii(buf, 'byte');
   // Until the declaration is read, expat reads UTF-8; an encoding it rejects is reported at its name.
   if (/^(?:utf-?16|utf-?32|ucs-?2|ucs-?4|unicode)/.test(label)) {
@@ -929,6 +938,7 @@ function ascii(buf: Buffer, unit: 'utf8' | 'byte'): Decoded {
 function transcode(buf: Buffer, charset: string): Decoded {
   // After transcoding, Perl hands a character string to the parser; expat then counts UTF-8 bytes.
   if (LATIN1_LABELS.has(charset)) return { text: buf.toString('latin1'), invalidAt: -1, bom: 0, unit: 'utf8', encodingError: null };
+  if (CP1252_LABELS.has(charset)) return { text: cp1252(buf), invalidAt: -1, bom: 0, unit: 'utf8', encodingError: null };
   if (ASCII_LABELS.has(charset)) return ascii(buf, 'utf8');
   let decoder: TextDecoder;
   try {
