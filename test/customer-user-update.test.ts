@@ -204,6 +204,10 @@ describe('CustomerUserUpdate', function () {
       const r2 = await update(server, '<ID>cust1</ID><UserFirstname>Other</UserFirstname>', '<UserLogin>plain-agent</UserLogin><Password>PlainPass1</Password>');
       expectError(r2, 'CustomerUserUpdate.AccessDenied');
       expect(snapshot(server)).to.deep.equal(before);
+      // The imported sha2 hash was replaced by argon2id on that successful login.
+      const check = server.db();
+      expect((check.prepare("SELECT pw FROM users WHERE login = 'plain-agent'").get() as any).pw).to.match(/^\$argon2id\$/);
+      check.close();
     });
   });
 

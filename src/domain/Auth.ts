@@ -20,8 +20,9 @@ export class Auth {
     if (!user) { await this.passwords.verifyNothing(password); return null; }
     const result = await this.passwords.verify(user.pw, password);
     if (!result.ok || user.valid_id !== 1) return null;
+    const rehash = result.needsRehash ? await this.passwords.hash(password) : undefined;
     await this.storage.transaction(async (repos) => {
-      if (result.needsRehash) await repos.updateUserPassword(user.id, await this.passwords.hash(password));
+      if (rehash) await repos.updateUserPassword(user.id, rehash);
       await repos.setUserPreference(user.id, 'UserLastLogin', String(Math.floor(Date.now() / 1000)));
     });
     return { UserType: 'User', UserID: user.id, UserLogin: user.login };
@@ -33,8 +34,9 @@ export class Auth {
     if (!user) { await this.passwords.verifyNothing(password); return null; }
     const result = await this.passwords.verify(user.pw, password);
     if (!result.ok || user.valid_id !== 1) return null;
+    const rehash = result.needsRehash ? await this.passwords.hash(password) : undefined;
     await this.storage.transaction(async (repos) => {
-      if (result.needsRehash) await repos.updateCustomerUserPassword(user.id, await this.passwords.hash(password));
+      if (rehash) await repos.updateCustomerUserPassword(user.id, rehash);
       await repos.setCustomerPreference(user.login, 'UserLastLogin', String(Math.floor(Date.now() / 1000)));
     });
     return { UserType: 'Customer', UserID: user.login, UserLogin: user.login };

@@ -122,11 +122,20 @@ export function preferenceKey(key: string): string {
 }
 
 /**
- * Applies an update. Every check runs before the first write; the caller wraps this in a transaction, so a
+ * The hash to store for UserPassword: null removes the password, absent or '' keeps it (OTRS ignores a false
+ * password). Computed before the transaction, so a slow hash never holds the database.
+ */
+export async function newPasswordHash(password: string | null | undefined, passwords: PasswordHasher): Promise<string | null | undefined> {
+  if (password === null) return null;
+  return password === undefined || password === '' ? undefined : passwords.hash(password);
+}
+
+/**
+ * Applies an update (passwordHash from newPasswordHash). Every check runs before the first write; the caller wraps this in a transaction, so a
  * failure (a DomainError or a database error) leaves nothing changed. Returns the login after the update.
  */
 export async function customerUserUpdate(repos: Repositories, req: CustomerUserUpdateRequest, changedBy: number,
-  policy: CustomerUserPolicy, passwords: PasswordHasher): Promise<string> {
+  policy: CustomerUserPolicy, passwordHash: string | null | undefined): Promise<string> {
   const row = await repos.customerUserByLogin(req.ID);
   if (!row) throw new DomainError('NotFound', `No customer user found with ID '${req.ID}'!`);
 
@@ -185,10 +194,6 @@ export async function customerUserUpdate(repos: Repositories, req: CustomerUserU
     if (preferenceUpdates.has(key)) throw new DomainError('InvalidParameter', `UserPreferences Key '${p.Key}' is given more than once!`);
     preferenceUpdates.set(key, p.Value);
   }
-
-  let passwordHash: string | null | undefined;
-  if (req.UserPassword === null) passwordHash = null;
-  else if (req.UserPassword !== undefined && req.UserPassword !== '') passwordHash = await passwords.hash(req.UserPassword);
 
   // --- writes ---
   const now = dbTimestamp();

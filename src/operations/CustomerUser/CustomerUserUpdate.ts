@@ -1,7 +1,7 @@
 // CustomerUser::CustomerUserUpdate, the OTRS 8 operation (reference/product-docs/otrs8-CustomerUserUpdate.txt,
 // contracts §3.6): ID names the customer user; only the fields sent change; DynamicField and UserPreferences
 // entries are created or updated; the answer is the whole record. Everything happens in one transaction.
-import { CUSTOMER_USER_MAP, customerUserDataGet, customerUserUpdate, type CustomerUserField, type CustomerUserUpdateRequest } from '../../domain/CustomerUser.js';
+import { CUSTOMER_USER_MAP, customerUserDataGet, customerUserUpdate, newPasswordHash, type CustomerUserField, type CustomerUserUpdateRequest } from '../../domain/CustomerUser.js';
 import { DomainError } from '../../domain/errors.js';
 import { asList, authenticate, checkSchema, compileSchema, isHashRefWithData, returnError, stringOrNull } from '../common.js';
 import type { Client, Operation, OperationResult, RequestData, RequestMap, Services } from '../operation.js';
@@ -63,9 +63,10 @@ export class CustomerUserUpdate implements Operation {
 
     const request = toRequest(normalised);
     if (typeof request === 'string') return returnError(op, 'InvalidValidID', request);
+    const passwordHash = await newPasswordHash(request.UserPassword, this.s.passwords);
     try {
       const record = await this.s.storage.transaction(async (repos) => {
-        const login = await customerUserUpdate(repos, request, Number(user.UserID), this.s.config, this.s.passwords);
+        const login = await customerUserUpdate(repos, request, Number(user.UserID), this.s.config, passwordHash);
         return customerUserDataGet(repos, login, { returnPasswordHashes: this.s.config.returnPasswordHashes });
       });
       return { Success: true, Data: { ID: record!.UserLogin as string, CustomerUser: record } };
