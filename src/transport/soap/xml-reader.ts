@@ -17,7 +17,10 @@ export const DEFAULT_XML_LIMITS: XmlLimits = { maxDepth: 64, maxElements: 100_00
 
 export interface ParsedEnvelope {
   soapVersion: '1.1' | '1.2';
-  /** The Body's children merged by local name; null without an Envelope root, without a Body, or with no child element. */
+  /**
+   * The Body's children merged by local name (§5.7). null without an Envelope root, without a Body, with no child
+   * element in it, or when SOAP::Lite would not read it as a map (a nil or simple-typed Envelope or Body).
+   */
   body: SoapMap | null;
   /** The Body holds non-blank text but no element (OTRS crashes there, §8.4). */
   bodyHasOnlyText: boolean;
@@ -33,23 +36,36 @@ export class XmlRefusedError extends Error {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Namespaces SOAP::Lite knows (§5.8). The xsi/xsd 1999 and 2000/10 drafts are still accepted by SOAP::Lite.
-
+// Namespaces SOAP::Lite knows (§5.8). Which type names it understands in each was observed with SOAP::Lite 1.27
+// (the version the dialect experiments used; OTRS bundles 1.20 with the same deserializer).
+const NS_SOAP11_ENV = 'http://schemas.xmlsoap.org/soap/envelope/';
 const NS_SOAP12_ENV = 'http://www.w3.org/2003/05/soap-envelope';
 const NS_XML = 'http://www.w3.org/XML/1998/namespace';
-const NS_XSI = new Set([
-  'http://www.w3.org/2001/XMLSchema-instance', 'http://www.w3.org/1999/XMLSchema-instance', 'http://www.w3.org/2000/10/XMLSchema-instance',
-]);
-const NS_XSD = new Set(['http://www.w3.org/2001/XMLSchema', 'http://www.w3.org/1999/XMLSchema', 'http://www.w3.org/2000/10/XMLSchema']);
-const NS_SOAPENC = new Set([
-  'http://schemas.xmlsoap.org/soap/encoding/', 'http://www.w3.org/2003/05/soap-encoding', 'http://www.w3.org/2001/06/soap-encoding',
-  'http://www.w3.org/2001/09/soap-encoding',
-]);
+const NS_XSI_2001 = 'http://www.w3.org/2001/XMLSchema-instance';   // nil is xsi:nil
+const NS_XSI_1999 = 'http://www.w3.org/1999/XMLSchema-instance';   // nil is xsi:null
+const NS_XSD_2001 = 'http://www.w3.org/2001/XMLSchema';
+const NS_XSD_1999 = 'http://www.w3.org/1999/XMLSchema';
+const NS_ENC_11 = 'http://schemas.xmlsoap.org/soap/encoding/';
+const NS_ENC_12 = 'http://www.w3.org/2003/05/soap-encoding';
 const NS_APACHE = 'http://xml.apache.org/xml-soap';
+
+const words = (s: string) => new Set(s.split(' '));
+const NUMERIC = 'float double decimal integer nonPositiveInteger negativeInteger long int short byte nonNegativeInteger unsignedLong '
+  + 'unsignedInt unsignedShort unsignedByte positiveInteger';
+const DATES_2001 = 'dateTime time date gYearMonth gYear gMonthDay gDay gMonth duration recurringDuration timePeriod century';
+const DATES_1999 = 'timeInstant time date timeDuration recurringDuration timePeriod month year century recurringDate recurringDay';
+/** Per namespace: the name of "any type", the simple types kept as text, and the decoded ones. */
+interface TypeTable { any: string; simple: Set<string>; base64?: string; hex?: string; undef: boolean }
+const TYPE_TABLES = new Map<string, TypeTable>([
+  [NS_XSD_2001, { any: 'anyType', simple: words(`anySimpleType string language QName anyURI ${NUMERIC} ${DATES_2001}`), base64: 'base64Binary', hex: 'hexBinary', undef: true }],
+  [NS_XSD_1999, { any: 'ur-type', simple: words(`string language uriReference ${NUMERIC} ${DATES_1999}`), hex: 'hex', undef: true }],
+  [NS_ENC_11, { any: 'ur-type', simple: words(`string language anyURI uriReference ${NUMERIC} ${DATES_1999}`), base64: 'base64', undef: false }],
+  [NS_ENC_12, { any: 'anyType', simple: words(`string language anyURI ${NUMERIC} ${DATES_2001}`), base64: 'base64', undef: false }],
+]);
 
 // Element kinds, xsi:type kinds and roles of a frame on the element stack.
 const K_PLAIN = 0, K_NIL = 1, K_ARRAY = 2, K_APACHE_MAP = 3;
-const T_NONE = 0, T_ANY = 1, T_SIMPLE = 2, T_BASE64 = 3, T_HEX = 4, T_BOOLEAN = 5, T_UNKNOWN = 6;
+const T_NONE = 0, T_ANY = 1, T_SIMPLE = 2, T_BASE64 = 3, T_HEX = 4, T_BOOLEAN = 5, T_UNDEF = 6, T_UNKNOWN = 7;
 const R_GENERIC = 0, R_ENVELOPE = 1, R_BODY = 2;
 
 // expat's texts (§8.3).
@@ -67,6 +83,7 @@ const E_MISPLACED_DECL = 'XML or text declaration not at start of entity';
 const E_UNCLOSED_CDATA = 'unclosed CDATA section';
 const E_UNKNOWN_ENCODING = 'unknown encoding';
 const E_PARTIAL_CHAR = 'partial character';
+const E_SOAP_VERSION = `Wrong SOAP version specified. Supported versions:\n  1.1 (${NS_SOAP11_ENV})\n  1.2 (${NS_SOAP12_ENV})`;
 const E_INCORRECT_ENCODING = 'encoding specified in XML declaration is incorrect';
 
 const LT = 0x3c, GT = 0x3e, AMP = 0x26, SLASH = 0x2f, BANG = 0x21, QUESTION = 0x3f, EQ = 0x3d, SEMI = 0x3b;
@@ -108,6 +125,7 @@ const SUSPECT_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
 const TEXT_NEEDS_WORK = /[&\r]|\]\]>/;
 const ATTR_NEEDS_WORK = /[&\t\n\r]/;
 const NON_BLANK = /[^\x20\t\n\r]/;
+const QNAME_VALUE = /^([a-zA-Z_:][\w.:-]*?):([a-zA-Z_:][\w.:-]*(?:\[[\d,]*\])*)/;
 
 /** An error found while scanning; `eof` marks errors caused only by the input ending there. */
 class Fail {
@@ -123,6 +141,9 @@ class Frame {
   constructor(
     readonly qname: string, readonly local: string, readonly nsMark: number, readonly role: number,
     readonly kind: number, readonly type: number, readonly typeName: string,
+    readonly itemType: string,   // `{ns}name` from soapenc:arrayType, the type of children without their own
+    readonly arraySize: number,  // the size soapenc:arrayType claims ([n]), 0 when unknown
+    readonly quiet: boolean,     // SOAP::Lite never decodes this element (an ancestor is nil or simple-typed)
   ) {}
 }
 
@@ -143,6 +164,8 @@ class Parser {
 
   /** The first SOAP::Lite-level error: it only counts when expat found none (SOAP::Lite runs after the parse). */
   soapError: string | null = null;
+  /** The element being judged is one SOAP::Lite never decodes, so it raises nothing. */
+  private quiet = false;
   soapVersion: '1.1' | '1.2' = '1.1';
   body: SoapMap | null = null;
   bodyHasOnlyText = false;
@@ -445,8 +468,8 @@ class Parser {
 
   /**
    * An entity or character reference at `a`, ending before `limit`; eofAt >= 0 when `limit` is the end of input.
-   * Sets refLen. With resolve=false only its
-   * syntax is checked (expat tokenises a whole start tag before it resolves attribute values).
+   * Sets refLen. With resolve=false only its syntax is checked (expat tokenises a whole start tag before it
+   * resolves attribute values).
    */
   private ref(a: number, limit: number, eofAt: number, tagLt: number, resolve: boolean): string {
     const s = this.s;
@@ -503,7 +526,7 @@ class Parser {
     const start = lt + 9;
     const close = this.s.indexOf(']]>', start);
     if (close < 0) {
-      // expat stops before a trailing `]` or `]]` that could still have become `]]>`.
+      // expat stops before a trailing `]`, `]]` or CR that could still have become `]]>` or CRLF.
       const s = this.s;
       const at = s.endsWith(']]') ? this.len - 2 : s.endsWith(']') || s.endsWith('\r') ? this.len - 1 : this.len;
       throw new Fail(E_UNCLOSED_CDATA, Math.max(at, start), true);
@@ -583,14 +606,16 @@ class Parser {
         valueEnd = s.indexOf('<', valueAt);
         if (valueEnd < 0) valueEnd = len;
       }
-      this.checkAttrValueSyntax(valueAt, valueEnd, lt);
+      const raw = s.slice(valueAt, valueEnd);
+      this.checkAttrValueSyntax(raw, valueAt, valueEnd, lt);
       if (valueEnd >= len) throw new Fail(E_UNCLOSED, lt, true);
-      if (valueEnd >= len || s.charCodeAt(valueEnd) !== quote) throw new Fail(E_INVALID, valueEnd, false);
+      if (s.charCodeAt(valueEnd) !== quote) throw new Fail(E_INVALID, valueEnd, false);
       if (++n > limits.maxAttributes) throw new XmlRefusedError(`XML attribute count exceeds ${limits.maxAttributes}`);
       this.aName[n - 1] = s.slice(nameAt, nameEnd);
       this.aPos[n - 1] = nameAt;
       this.aStart[n - 1] = valueAt;
       this.aEnd[n - 1] = valueEnd;
+      this.aValue[n - 1] = raw;
       p = valueEnd + 1;
     }
 
@@ -599,7 +624,7 @@ class Parser {
     for (let i = 0; i < n; i++) {
       const name = this.aName[i];
       for (let j = 0; j < i; j++) if (this.aName[j] === name) throw new Fail(E_DUPLICATE, this.aPos[i], false);
-      const value = this.attrValue(this.aStart[i], this.aEnd[i], lt);
+      const value = this.attrValue(this.aValue[i], this.aStart[i], this.aEnd[i], lt);
       this.aValue[i] = value;
       if (name.charCodeAt(0) === 0x78 && name.startsWith('xmlns')) {
         if (name.length === 5) this.bind('', value);
@@ -607,8 +632,13 @@ class Parser {
       }
     }
 
-    // SOAP::Lite's view (§5.2, §5.6, §5.8): prefixes must resolve, then nil and type are read.
-    let nil: string | null = null, typeValue: string | null = null, arrayType = false;
+    // SOAP::Lite's view (§5.2, §5.6, §5.8): prefixes must resolve, then nil and type are read. It decodes top
+    // down and stops at nil and simple-typed elements: nothing below them is looked at, so nothing there fails.
+    const parent = this.stack.length > 0 ? this.stack[this.stack.length - 1] : null;
+    const quiet = parent !== null && (parent.quiet || !decodesChildren(parent));
+    this.quiet = quiet;
+    let nil: string | null = null, typeValue: string | null = null, itemType = '';
+    let style11: string | null = null, style12: string | null = null;
     for (let i = 0; i < n; i++) {
       const name = this.aName[i];
       const colon = name.indexOf(':', 1);
@@ -620,12 +650,16 @@ class Parser {
       const local = name.slice(colon + 1);
       if (local === 'type' || local === 'arrayType') {
         // SOAP::Lite resolves the QName value of any attribute called type/arrayType, whatever its namespace.
-        const resolved = this.resolveQName(this.aValue[i].trim());
+        const resolved = this.resolveQName(this.aValue[i]);
         if (resolved === null) continue;
-        if (local === 'type' && NS_XSI.has(uri)) typeValue = resolved;
-        else if (local === 'arrayType' && NS_SOAPENC.has(uri)) arrayType = true;
-      } else if ((local === 'nil' || local === 'null') && NS_XSI.has(uri)) {
+        if (local === 'type' && (uri === NS_XSI_2001 || uri === NS_XSI_1999)) typeValue = resolved;
+        else if (local === 'arrayType' && (uri === NS_ENC_11 || uri === NS_ENC_12)) itemType = resolved;
+      } else if ((local === 'nil' && uri === NS_XSI_2001) || (local === 'null' && uri === NS_XSI_1999)) {
         nil = this.aValue[i];
+      } else if (local === 'encodingStyle' && uri === NS_SOAP11_ENV) {
+        style11 = this.aValue[i];
+      } else if (local === 'encodingStyle' && uri === NS_SOAP12_ENV) {
+        style12 = this.aValue[i];
       }
     }
     let local = qname, uri: string | undefined;
@@ -639,13 +673,14 @@ class Parser {
       uri = this.lookup('');
     }
 
-    // The frame: root and Body are plain containers; everything else gets SOAP::Lite's value rules.
-    const parent = this.stack.length > 0 ? this.stack[this.stack.length - 1] : null;
+    // The frame. Envelope and Body get the same value rules as any element; the Envelope's children are not kept.
     let role = R_GENERIC, kind = K_PLAIN, type = T_NONE, typeName = '';
     if (parent === null) {
       if (local === 'Envelope') {
         role = R_ENVELOPE;
-        this.soapVersion = uri === NS_SOAP12_ENV ? '1.2' : '1.1';
+        // SOAP::Lite switches to the envelope's SOAP version and refuses any other envelope namespace.
+        if (uri === NS_SOAP12_ENV) this.soapVersion = '1.2';
+        else if (uri !== undefined && uri !== NS_SOAP11_ENV) this.soapFail(E_SOAP_VERSION);
       }
     } else {
       if (!parent.hasChild) { parent.hasChild = true; parent.text = ''; }
@@ -653,47 +688,62 @@ class Parser {
         role = R_BODY;
         this.bodySeen = true;
       }
+      // Children of an encoded array without their own xsi:type take the array's item type.
+      if (typeValue === null && parent.itemType !== '') typeValue = parent.itemType;
     }
-    if (role === R_GENERIC) {
-      if (nil !== null) {
-        // SOAP::Lite's as_undef: true/1 is nil, false/0 is not, anything else is an error (§5.6).
-        if (nil === 'true' || nil === '1') kind = K_NIL;
-        else if (nil !== 'false' && nil !== '0') this.soapFail(`Wrong null/nil value '${nil}'`);
-      }
-      if (typeValue !== null) {
-        const brace = typeValue.indexOf('}');
-        const typeNs = typeValue.slice(1, brace), typeLocal = typeValue.slice(brace + 1);
-        type = classifyType(typeNs, typeLocal);
-        if (type === T_UNKNOWN) typeName = typeValue;
-        if (kind === K_PLAIN) {
-          if (NS_SOAPENC.has(typeNs) && typeLocal === 'Array') kind = K_ARRAY;
-          else if (typeNs === NS_APACHE && (typeLocal === 'Map' || typeLocal === 'map')) kind = K_APACHE_MAP;
-        }
-      }
-      if (arrayType && kind === K_PLAIN) kind = K_ARRAY;
+    // Only encodingStyle in the envelope namespace of the SOAP version in use is checked.
+    const encodingStyle = this.soapVersion === '1.2' ? style12 : style11;
+    if (encodingStyle !== null && !encodingStyleSupported(encodingStyle, this.soapVersion)) {
+      this.soapFail(`Unrecognized/unsupported value of encodingStyle attribute '${encodingStyle}'`);
     }
-    this.stack.push(new Frame(qname, local, nsMark, role, kind, type, typeName));
+    if (nil !== null) {
+      // SOAP::Lite's as_undef: true/1 is nil, false/0 is not, anything else is an error (§5.6).
+      if (nil === 'true' || nil === '1') kind = K_NIL;
+      else if (nil !== 'false' && nil !== '0') this.soapFail(`Wrong null/nil value '${nil}'`);
+    }
+    if (typeValue !== null) {
+      const brace = typeValue.indexOf('}');
+      const typeNs = typeValue.slice(1, brace), typeLocal = typeValue.slice(brace + 1);
+      type = classifyType(typeNs, typeLocal);
+      if (type === T_UNKNOWN) typeName = typeValue;
+      if (kind === K_PLAIN) {
+        // soapenc:Array (a project choice: SOAP::Lite itself needs soapenc:arrayType) and Apache's Vector are
+        // lists, Apache's Map a map.
+        if (((typeNs === NS_ENC_11 || typeNs === NS_ENC_12) && typeLocal === 'Array') || (typeNs === NS_APACHE && typeLocal === 'Vector')) kind = K_ARRAY;
+        else if (typeNs === NS_APACHE && (typeLocal === 'Map' || typeLocal === 'map')) kind = K_APACHE_MAP;
+      }
+    }
+    let arraySize = 0;
+    if (itemType !== '') {
+      // soapenc:arrayType wins over any xsi:type. Its item type is what remains after the last dimension
+      // (xsd:string[2] -> xsd:string); a size [n] is checked and padded, [] or several dimensions are taken as sent.
+      const dims = /\[([\d,]*)\]$/.exec(itemType);
+      if (dims === null) this.soapFail(`Unrecognized/unsupported format of arrayType attribute '${itemType}'`);
+      else {
+        itemType = itemType.slice(0, dims.index);
+        if (/^\d+$/.test(dims[1])) arraySize = Number(dims[1]);
+        if (kind !== K_NIL) kind = K_ARRAY;
+      }
+    }
+    this.stack.push(new Frame(qname, local, nsMark, role, kind, type, typeName, kind === K_ARRAY ? itemType : '', arraySize, quiet));
     if (selfClosing) this.close();
     return p;
   }
 
-  /** Pass 1 for one attribute value: no '<', and every '&' starts a syntactically complete reference. */
-  private checkAttrValueSyntax(start: number, end: number, tagLt: number): void {
-    const s = this.s;
-    let lt = s.indexOf('<', start);
-    if (lt >= end) lt = -1;
-    let amp = s.indexOf('&', start);
+  /** Pass 1 for one attribute value (`raw`, at `start`): no '<', and every '&' starts a complete reference. */
+  private checkAttrValueSyntax(raw: string, start: number, end: number, tagLt: number): void {
+    const lt = raw.indexOf('<');
+    let amp = raw.indexOf('&');
     const eofAt = end >= this.len ? tagLt : -1;
-    while (amp >= 0 && amp < end && (lt < 0 || amp < lt)) {
-      this.ref(amp, end, eofAt, -1, false);
-      amp = s.indexOf('&', amp + this.refLen);
+    while (amp >= 0 && (lt < 0 || amp < lt)) {
+      this.ref(start + amp, end, eofAt, -1, false);
+      amp = raw.indexOf('&', amp + this.refLen);
     }
-    if (lt >= 0) throw new Fail(E_INVALID, lt, false);
+    if (lt >= 0) throw new Fail(E_INVALID, start + lt, false);
   }
 
   /** Pass 2 for one attribute value: references resolved, blanks normalised to spaces (XML 1.0 §3.3.3). */
-  private attrValue(start: number, end: number, tagLt: number): string {
-    const raw = this.s.slice(start, end);
+  private attrValue(raw: string, start: number, end: number, tagLt: number): string {
     if (!ATTR_NEEDS_WORK.test(raw)) return raw;
     let out = '';
     for (let i = 0; i < raw.length;) {
@@ -727,9 +777,12 @@ class Parser {
     return prefix === 'xml' ? NS_XML : undefined;
   }
 
-  /** A QName attribute value as `{ns}local`, or null after recording SOAP::Lite's error for it. */
+  /**
+   * A QName attribute value as `{ns}local`, or null after recording SOAP::Lite's error for it. Like SOAP::Lite, a
+   * value that does not start with `prefix:name` (array dimensions allowed) counts as unprefixed, taken whole.
+   */
   private resolveQName(value: string): string | null {
-    const m = /^([^:]+):(.+)$/.exec(value);
+    const m = QNAME_VALUE.exec(value);
     if (m) {
       const uri = this.lookup(m[1]);
       if (!uri) { this.soapFail(`Unresolved prefix '${m[1]}' for attribute value '${value}'`); return null; }
@@ -741,7 +794,7 @@ class Parser {
   }
 
   private soapFail(message: string): void {
-    if (this.soapError === null) this.soapError = message;
+    if (this.soapError === null && !this.quiet) this.soapError = message;
   }
 
   /** Pops the current element, computes its value and hands it to its parent. */
@@ -749,19 +802,22 @@ class Parser {
     const f = this.stack.pop()!;
     this.nsLen = f.nsMark;
     const parent = this.stack.length > 0 ? this.stack[this.stack.length - 1] : null;
-    if (f.role === R_BODY) {
-      this.body = f.map;
-      this.bodyHasOnlyText = !f.hasChild && NON_BLANK.test(f.text);
-      return;
-    }
-    if (f.role === R_ENVELOPE) return;
+    this.quiet = f.quiet;
     const value = this.finish(f);
-    // Header entries (and everything under a non-Envelope root) are read and checked, then dropped (§5.1).
-    if (parent === null || parent.role === R_ENVELOPE) return;
+    if (f.role === R_BODY) {
+      // body() is the Body's decoded value; only a map names an operation (§5.1).
+      if (!f.quiet && value !== null && typeof value === 'object' && !Array.isArray(value)) this.body = value;
+      this.bodyHasOnlyText = !f.quiet && typeof value === 'string' && NON_BLANK.test(value);
+    }
+    if (parent === null) return;
     if (parent.kind === K_ARRAY || parent.kind === K_APACHE_MAP) {
+      // SOAP::Lite reads each Map item as soon as it is decoded, so a bad item fails before later siblings.
+      if (parent.kind === K_APACHE_MAP && !parent.quiet) this.checkApacheItem(value);
       (parent.list ??= []).push(value);
       return;
     }
+    // Header entries are read and checked, then dropped (§5.1); the Body was taken above.
+    if (parent.role === R_ENVELOPE) return;
     let m = parent.map;
     if (m === null) parent.map = m = Object.create(null) as SoapMap;
     const prev = m[f.local];
@@ -778,61 +834,106 @@ class Parser {
   private finish(f: Frame): SoapValue {
     switch (f.kind) {
       case K_NIL: return null;
-      case K_ARRAY: return f.list ?? [];
+      case K_ARRAY: {
+        const list = f.list ?? [];
+        if (f.arraySize > 0 && list.length > f.arraySize) {
+          this.soapFail(`Too many elements in array. ${list.length} instead of claimed ${f.arraySize} (${f.arraySize})`);
+        }
+        while (list.length < f.arraySize) list.push(null);
+        return list;
+      }
       case K_APACHE_MAP: return this.apacheMap(f.list);
     }
     if (f.hasChild) {
-      // A simple xsi:type on an element with children yields undef in SOAP::Lite (e.g. xsd:string, §5.8).
-      return f.type === T_NONE || f.type === T_ANY || f.type === T_UNKNOWN ? f.map : null;
+      // A typed element with children: SOAP::Lite hands undef to the type's decoder (§5.8).
+      switch (f.type) {
+        case T_NONE: case T_ANY: case T_UNKNOWN: return f.map;
+        case T_BASE64: return '';   // MIME::Base64 decodes undef to ''
+        case T_BOOLEAN: this.soapFail("Wrong boolean value ''"); return null;
+        case T_UNDEF: this.soapFail("Wrong null/nil value ''"); return null;
+        default: return null;   // xsd:string and the other simple types
+      }
     }
     const text = f.text;
     switch (f.type) {
       case T_BASE64: return bytesToText(Buffer.from(text, 'base64'));
-      case T_HEX:
-        if (!/^(?:[0-9A-Fa-f]{2})*$/.test(text)) { this.soapFail(`Wrong hexBinary value '${text}'`); return text; }
-        return bytesToText(Buffer.from(text, 'hex'));
+      case T_HEX: return perlHex(text);
       case T_BOOLEAN:
+      case T_UNDEF:
         if (text === 'true' || text === '1') return '1';
         if (text === 'false' || text === '0') return '0';
-        this.soapFail(`Wrong boolean value '${text}'`);
+        this.soapFail(f.type === T_BOOLEAN ? `Wrong boolean value '${text}'` : `Wrong null/nil value '${text}'`);
         return text;
       case T_UNKNOWN:
         if (text !== '') this.soapFail(`Unrecognized type '${f.typeName}'`);
-        return text;
+        return Object.create(null) as SoapMap;   // SOAP::Lite: an empty object of that class
       default: return text;
     }
+  }
+
+  private checkApacheItem(item: SoapValue): void {
+    if (item === null) return;
+    if (typeof item !== 'object' || Array.isArray(item)) this.soapFail('Invalid Apache Map item');
   }
 
   /** Apache SOAP Map (PHP SoapClient without WSDL): <item><key>k</key><value>v</value></item>… -> {k: v}. */
   private apacheMap(items: SoapValue[] | null): SoapMap {
     const out = Object.create(null) as SoapMap;
     for (const item of items ?? []) {
-      if (item === null || typeof item !== 'object' || Array.isArray(item)) { this.soapFail('Invalid Apache Map item'); continue; }
+      // A nil item reads as key '' with value undef in Perl; the others were judged by checkApacheItem.
+      if (item === null) { out[''] = null; continue; }
+      if (typeof item !== 'object' || Array.isArray(item)) continue;
       const key = item.key;
-      if (key !== undefined && key !== null && typeof key !== 'string') { this.soapFail('Invalid Apache Map key'); continue; }
+      // Perl would file the value under a stringified reference ("HASH(0x…)") that nothing reads: dropped here.
+      if (key !== undefined && key !== null && typeof key !== 'string') continue;
       out[key ?? ''] = item.value === undefined ? null : item.value;
     }
     return out;
   }
 }
 
+/** Whether SOAP::Lite decodes an element's children: not for nil, nor for a type whose decoder reads only text. */
+function decodesChildren(f: Frame): boolean {
+  if (f.kind === K_ARRAY || f.kind === K_APACHE_MAP) return true;
+  return f.kind !== K_NIL && (f.type === T_NONE || f.type === T_ANY || f.type === T_UNKNOWN);
+}
+
 function classifyType(ns: string, local: string): number {
-  if (NS_XSD.has(ns)) {
-    if (local === 'anyType' || local === 'ur-type') return T_ANY;
-    if (local === 'base64Binary' || local === 'base64') return T_BASE64;
-    if (local === 'hexBinary' || local === 'hex') return T_HEX;
+  const table = TYPE_TABLES.get(ns);
+  if (table !== undefined) {
+    if (local === table.any) return T_ANY;
+    if (table.simple.has(local)) return T_SIMPLE;
     if (local === 'boolean') return T_BOOLEAN;
-    return T_SIMPLE;
+    if (local === table.base64) return T_BASE64;
+    if (local === table.hex) return T_HEX;
+    if (table.undef && local === 'undef') return T_UNDEF;
+    if ((ns === NS_ENC_11 || ns === NS_ENC_12) && local === 'Array') return T_ANY;
+    return T_UNKNOWN;
   }
-  if (NS_SOAPENC.has(ns)) {
-    if (local === 'Array' || local === 'Struct') return T_ANY;
-    if (local === 'base64' || local === 'base64Binary') return T_BASE64;
-    if (local === 'hexBinary') return T_HEX;
-    if (local === 'boolean') return T_BOOLEAN;
-    return T_SIMPLE;
-  }
-  if (ns === NS_APACHE && (local === 'Map' || local === 'map')) return T_ANY;
+  if (ns === NS_APACHE && (local === 'Map' || local === 'map' || local === 'Vector')) return T_ANY;
   return T_UNKNOWN;
+}
+
+/** encodingStyle values SOAP::Lite accepts (observed): empty, the current SOAP version's encoding URI as a prefix, or a known style. */
+const ENCODING_STYLES = new Set([NS_ENC_11, NS_ENC_12, 'http://www.w3.org/2003/05/soap-envelope/encoding/none']);
+const ENCODING_STYLE_11 = /(?:^|\b)http:\/\/schemas\.xmlsoap\.org\/soap\/encoding\//;
+const ENCODING_STYLE_12 = /(?:^|\b)http:\/\/www\.w3\.org\/2003\/05\/soap-encoding/;
+function encodingStyleSupported(value: string, soapVersion: '1.1' | '1.2'): boolean {
+  return value === '' || ENCODING_STYLES.has(value) || (soapVersion === '1.2' ? ENCODING_STYLE_12 : ENCODING_STYLE_11).test(value);
+}
+
+/** hexBinary as SOAP::Lite decodes it: each pair of letters/digits becomes one byte (read as hex up to a non-hex digit). */
+function perlHex(text: string): string {
+  const bytes = text.replace(/[a-zA-Z0-9]{2}/g, (pair) => {
+    let v = 0;
+    for (let i = 0; i < 2; i++) {
+      const d = parseInt(pair[i], 16);
+      if (Number.isNaN(d)) break;
+      v = v * 16 + d;
+    }
+    return String.fromCharCode(v);
+  });
+  return /[^\x00-\xff]/.test(bytes) ? bytes : bytesToText(Buffer.from(bytes, 'latin1'));
 }
 
 /** Decoded binary (base64/hex) as text: UTF-8 when it is UTF-8, else byte-per-character like Perl would hold it. */
