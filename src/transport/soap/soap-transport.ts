@@ -86,7 +86,9 @@ export class SoapTransport {
     const valueFault = checkSoapActionValue(header, operation, this.action);
     if (valueFault) return { fault: valueFault, exchange };
     exchange.localOperation = operation;
-    return { operation, data: envelope.body[bodyOperation], exchange };
+    // §5.10: OTRS passes `$OperationData || undef`: an empty operation element (or the string 0) arrives as null.
+    const data = envelope.body[bodyOperation];
+    return { operation, data: data === '' || data === '0' ? null : data, exchange };
   }
 
   /** The web service's WSDL (GET ?wsdl), with the same headers and connection handling as every other answer. */
