@@ -36,6 +36,22 @@ export interface Config {
   argon2MemoryKiB: number;
   argon2TimeCost: number;
   sqliteSynchronous: 'NORMAL' | 'FULL';
+  /** Licence pools: at most this many valid customer users / agents (0: no limit). */
+  customerUserMaxValid: number;
+  agentMaxValid: number;
+  /** Password policy (OTRS PreferencesGroups###Password keys), applied to every password set through the API. */
+  passwordMinSize: number;
+  passwordMin2Lower2UpperCharacters: boolean;
+  passwordNeedDigit: boolean;
+  passwordRegExp: string;
+  passwordHistory: number;
+  passwordMaxValidTimeInDays: number;
+  passwordMaxLoginFailed: number;
+  /** Minimum length of a customer-user login (OTRS has none: 0). */
+  loginMinLength: number;
+  checkMXRecord: boolean;
+  /** OTRS CustomerUserNameFields: the columns UserFullname is built from, in order. */
+  customerUserNameFields: string[];
 }
 
 type Source = Record<string, string | undefined>;
@@ -67,6 +83,14 @@ function pattern(src: Source, key: string, dflt: string): string {
   if (v === undefined) return dflt;
   try { new RegExp(v); } catch { throw new Error(`Configuration ${key}=${v} is not a valid regular expression`); }
   return v;
+}
+
+function nameFields(v: string): string[] {
+  const fields = v.split(',').map((f) => f.trim()).filter(Boolean);
+  const allowed = ['title', 'first_name', 'last_name', 'login', 'email', 'customer_id'];
+  const bad = fields.filter((f) => !allowed.includes(f));
+  if (bad.length > 0 || fields.length === 0) throw new Error(`CUSTOMER_USER_NAME_FIELDS=${v}: use columns of ${allowed.join(', ')}`);
+  return fields;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -113,5 +137,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     argon2MemoryKiB: int(src, 'ARGON2_MEMORY_KIB', 19456, 1024),
     argon2TimeCost: int(src, 'ARGON2_TIME_COST', 2, 1),
     sqliteSynchronous: sync,
+    customerUserMaxValid: int(src, 'CUSTOMER_USER_MAX_VALID', 0),
+    agentMaxValid: int(src, 'AGENT_MAX_VALID', 0),
+    passwordMinSize: int(src, 'PASSWORD_MIN_SIZE', 0),
+    passwordMin2Lower2UpperCharacters: bool(src, 'PASSWORD_MIN_2_LOWER_2_UPPER_CHARACTERS', false),
+    passwordNeedDigit: bool(src, 'PASSWORD_NEED_DIGIT', false),
+    passwordRegExp: pattern(src, 'PASSWORD_REGEXP', ''),
+    passwordHistory: int(src, 'PASSWORD_HISTORY', 0),
+    passwordMaxValidTimeInDays: int(src, 'PASSWORD_MAX_VALID_TIME_IN_DAYS', 0),
+    passwordMaxLoginFailed: int(src, 'PASSWORD_MAX_LOGIN_FAILED', 0),
+    loginMinLength: int(src, 'LOGIN_MIN_LENGTH', 0),
+    checkMXRecord: bool(src, 'CHECK_MX_RECORD', false),
+    customerUserNameFields: nameFields(str(src, 'CUSTOMER_USER_NAME_FIELDS', 'title,first_name,last_name')),
   };
 }

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const passwords = new PasswordHasher({ memoryKiB: config.argon2MemoryKiB, timeCost: config.argon2TimeCost });
   const services: Services = {
     config, storage, passwords,
-    auth: new Auth(storage, passwords),
+    auth: new Auth(storage, passwords, config),
     sessions: new Sessions(storage, config),
     accessTokens: new AccessTokens(storage, config),
   };

@@ -23,3 +23,23 @@ export function checkEmail(address: string, cfg: EmailCheckConfig): string | nul
   if (cfg.checkEmailInvalidAddress && new RegExp(cfg.checkEmailInvalidAddress, 'i').test(bare)) return 'config';
   return null;
 }
+
+/**
+ * The optional MX check (OTRS CheckMXRecord): the domain must have a mail exchanger or an address record.
+ * Answers within 3 seconds, as OTRS's resolver time-out, or reports a DNS problem.
+ */
+export async function checkMailExchanger(address: string): Promise<string | null> {
+  const { Resolver } = await import('node:dns/promises');
+  const resolver = new Resolver({ timeout: 3000, tries: 1 });
+  const host = address.slice(address.lastIndexOf('@') + 1);
+  try {
+    if ((await resolver.resolveMx(host)).length > 0) return null;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code !== 'ENODATA' && code !== 'ENOTFOUND') return `DNS problem: ${code ?? 'no answer'}`;
+  }
+  try {
+    if ((await resolver.resolve4(host)).length > 0) return null;
+  } catch { /* no A record either */ }
+  return `${host} has no mail exchanger (MX) or A resource record defined.`;
+}

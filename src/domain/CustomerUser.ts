@@ -4,8 +4,9 @@
 import type { Repositories, CustomerUserRow, CustomerUserChanges } from '../storage/repositories.js';
 import { dbTimestamp } from '../storage/time.js';
 import { DomainError } from './errors.js';
-import { checkEmail, type EmailCheckConfig } from './CheckItem.js';
+import { checkEmail, checkMailExchanger, type EmailCheckConfig } from './CheckItem.js';
 import { prepareFieldValues, recordValue, resolveField } from './DynamicField.js';
+import { checkActivation, checkLicence, checkLoginLength, checkPassword, type PasswordPolicy } from './AccountPolicy.js';
 import type { PasswordHasher } from './Password.js';
 
 export const OBJECT_TYPE = 'CustomerUser';
@@ -37,7 +38,13 @@ const PROTECTED_PREFERENCES = new Set([
 ]);
 const PASSWORD_HISTORY_LENGTH = 10;
 
-export interface RecordOptions { returnPasswordHashes: boolean }
+export interface RecordOptions {
+  returnPasswordHashes: boolean;
+  /** OTRS CustomerUserNameFields: the columns UserFullname is made of, in order. */
+  customerUserNameFields: string[];
+  /** Include DynamicField_<Name> keys (always for Create/Update answers; on request for Get). */
+  dynamicFields?: boolean;
+}
 
 export type CustomerUserRecord = Record<string, string | number | string[]>;
 
@@ -74,8 +81,8 @@ async function buildRecord(repos: Repositories, row: CustomerUserRow, opts: Reco
   rec.CreateBy = row.create_by;
   rec.ChangeTime = row.change_time;
   rec.ChangeBy = row.change_by;
-  // CustomerUserNameFields [title, first_name, last_name], joined by one space; the title is included.
-  rec.UserFullname = [row.title, row.first_name, row.last_name].filter((v) => v).join(' ');
+  // CustomerUserNameFields (default title, first_name, last_name), joined by one space; the title is included.
+  rec.UserFullname = opts.customerUserNameFields.map((c) => (row as unknown as Record<string, string | null>)[c]).filter((v) => v).join(' ');
   // CustomerUserListFields [first_name, last_name, email]: a trailing address becomes "Name" <address>.
   const names = [row.first_name, row.last_name].filter((v) => v).join(' ');
   rec.UserMailString = row.email ? (names ? `"${names}" <${row.email}>` : row.email) : names;
@@ -90,7 +97,7 @@ async function buildRecord(repos: Repositories, row: CustomerUserRow, opts: Reco
     if (history.length > 0) rec.PasswordHistoryData = history;
   }
 
-  const fields = await repos.dynamicFieldsOf(OBJECT_TYPE);
+  const fields = opts.dynamicFields === false ? [] : await repos.dynamicFieldsOf(OBJECT_TYPE);
   if (fields.length > 0) {
     const values = await repos.dynamicFieldValues(OBJECT_TYPE, row.login);
     for (const f of fields) rec[`DynamicField_${f.name}`] = recordValue(f, values.filter((v) => v.field_id === f.id));
@@ -98,11 +105,8 @@ async function buildRecord(repos: Repositories, row: CustomerUserRow, opts: Reco
   return rec;
 }
 
-export interface CustomerUserUpdateRequest {
-  /** The current login of the customer user to change. */
-  ID: string;
-  /** New login (rename); absent or empty keeps the login. */
-  CustomerUserLogin?: string;
+/** What a create or an update may send besides the login. */
+interface CustomerUserChangeSet {
   fields: Partial<Record<CustomerUserField, string | null>>;
   ValidID?: number;
   /** A new password; null removes it (the account can no longer log in); absent or '' keeps it. */
@@ -111,9 +115,25 @@ export interface CustomerUserUpdateRequest {
   UserPreferences?: Array<{ Key: string; Value: string | null }>;
 }
 
-export interface CustomerUserPolicy extends EmailCheckConfig {
+export interface CustomerUserUpdateRequest extends CustomerUserChangeSet {
+  /** The current login of the customer user to change. */
+  ID: string;
+  /** New login (rename); absent or empty keeps the login. */
+  CustomerUserLogin?: string;
+}
+
+export interface CustomerUserCreateRequest extends CustomerUserChangeSet {
+  UserLogin: string;
+  ValidID: number;
+  Source?: string;
+}
+
+export interface CustomerUserPolicy extends EmailCheckConfig, PasswordPolicy {
   customerUserEmailUniqCheck: boolean;
   dynamicFieldAutoCreate: boolean;
+  customerUserMaxValid: number;
+  loginMinLength: number;
+  checkMXRecord: boolean;
 }
 
 /** The stored key of a preference: OTRS 8 turns Key "TimeZone" into the record key UserTimeZone. */
@@ -130,52 +150,27 @@ export async function newPasswordHash(password: string | null | undefined, passw
   return password === undefined || password === '' ? undefined : passwords.hash(password);
 }
 
-/**
- * Applies an update (passwordHash from newPasswordHash). Every check runs before the first write; the caller wraps this in a transaction, so a
- * failure (a DomainError or a database error) leaves nothing changed. Returns the login after the update.
- */
-export async function customerUserUpdate(repos: Repositories, req: CustomerUserUpdateRequest, changedBy: number,
-  policy: CustomerUserPolicy, passwordHash: string | null | undefined): Promise<string> {
-  const row = await repos.customerUserByLogin(req.ID);
-  if (!row) throw new DomainError('NotFound', `No customer user found with ID '${req.ID}'!`);
+function checkLogin(login: string, policy: CustomerUserPolicy): void {
+  if ([...login].length > 200 || /[\s\u0000-\u001f\u007f]/.test(login)) {
+    throw new DomainError('InvalidParameter', 'Parameter CustomerUserLogin is invalid: at most 200 characters, no white space or control characters!');
+  }
+  checkLoginLength(login, policy.loginMinLength);
+}
 
-  const changes: CustomerUserChanges = {};
-  for (const [key, value] of Object.entries(req.fields) as Array<[CustomerUserField, string | null]>) {
+function checkFields(fields: CustomerUserChangeSet['fields']): void {
+  for (const [key, value] of Object.entries(fields) as Array<[CustomerUserField, string | null]>) {
     const spec = CUSTOMER_USER_MAP[key];
     if (spec.required && (value === null || value === '')) throw new DomainError('InvalidParameter', `Parameter ${key} must not be empty!`);
     if (value !== null && [...value].length > spec.max) throw new DomainError('InvalidParameter', `Parameter ${key} is longer than ${spec.max} characters!`);
-    (changes as Record<string, string | null>)[spec.column] = value;
   }
+}
 
-  let newLogin = row.login;
-  if (req.CustomerUserLogin !== undefined && req.CustomerUserLogin !== '' && req.CustomerUserLogin !== row.login) {
-    const login = req.CustomerUserLogin;
-    if ([...login].length > 200 || /[\s\u0000-\u001f\u007f]/.test(login)) {
-      throw new DomainError('InvalidParameter', 'Parameter CustomerUserLogin is invalid: at most 200 characters, no white space or control characters!');
-    }
-    if (await repos.customerUserLoginTaken(login, row.id)) throw new DomainError('LoginInUse', `A customer user with the login '${login}' already exists!`);
-    newLogin = login;
-    changes.login = login;
-  }
+function checkValidId(validId: number): void {
+  if (![1, 2, 3].includes(validId)) throw new DomainError('InvalidValidID', `ValidID '${validId}' is invalid: it must be 1 (valid), 2 (invalid) or 3 (invalid-temporarily)!`);
+}
 
-  if (req.ValidID !== undefined) {
-    if (![1, 2, 3].includes(req.ValidID)) throw new DomainError('InvalidValidID', `ValidID '${req.ValidID}' is invalid: it must be 1 (valid), 2 (invalid) or 3 (invalid-temporarily)!`);
-    changes.valid_id = req.ValidID;
-  }
-
-  // E-mail syntax is checked only for valid records (CustomerUser/DB.pm), and here only when the address or
-  // the validity is being changed, so that an update of other fields never fails on an address stored earlier.
-  const email = req.fields.UserEmail ?? row.email;
-  const validId = req.ValidID ?? row.valid_id;
-  if (validId === 1 && (req.fields.UserEmail !== undefined || (req.ValidID !== undefined && req.ValidID !== row.valid_id))) {
-    const reason = checkEmail(email, policy);
-    if (reason) throw new DomainError('InvalidEmail', `Email address '${email}' is invalid (${reason})!`);
-  }
-  if (policy.customerUserEmailUniqCheck && req.fields.UserEmail && req.fields.UserEmail.toLowerCase() !== row.email.toLowerCase()
-    && await repos.customerUserEmailTaken(req.fields.UserEmail, row.id)) {
-    throw new DomainError('EmailInUse', `The email address '${req.fields.UserEmail}' is already in use for another customer user!`);
-  }
-
+/** Dynamic fields and preferences are checked (and unknown fields created) before anything else is written. */
+async function prepareExtras(repos: Repositories, req: CustomerUserChangeSet, changedBy: number, policy: CustomerUserPolicy) {
   const fieldUpdates: Array<{ fieldId: number; rows: ReturnType<typeof prepareFieldValues> }> = [];
   const seenFields = new Set<string>();
   for (const df of req.DynamicField ?? []) {
@@ -184,7 +179,6 @@ export async function customerUserUpdate(repos: Repositories, req: CustomerUserU
     const field = await resolveField(repos, df.Name, OBJECT_TYPE, policy.dynamicFieldAutoCreate, changedBy);
     fieldUpdates.push({ fieldId: field.id, rows: prepareFieldValues(field, df.Value) });
   }
-
   const preferenceUpdates = new Map<string, string | null>();
   for (const p of req.UserPreferences ?? []) {
     const key = preferenceKey(p.Key);
@@ -194,6 +188,83 @@ export async function customerUserUpdate(repos: Repositories, req: CustomerUserU
     if (preferenceUpdates.has(key)) throw new DomainError('InvalidParameter', `UserPreferences Key '${p.Key}' is given more than once!`);
     preferenceUpdates.set(key, p.Value);
   }
+  return async (login: string) => {
+    for (const u of fieldUpdates) await repos.setDynamicFieldValues(u.fieldId, OBJECT_TYPE, login, u.rows);
+    for (const [key, value] of preferenceUpdates) await repos.setCustomerPreference(login, key, value);
+  };
+}
+
+/** The account state an update or a create would leave, for the lifecycle rules. */
+interface AccountState { email: string; customerId: string; validId: number; hasPassword: boolean }
+
+/**
+ * The lifecycle rules, in the order a caller can act on them: e-mail (checked as OTRS checks it, only for a valid
+ * record, and here only when the address or the validity changes), e-mail uniqueness, activation, licence.
+ */
+async function checkAccount(repos: Repositories, before: (AccountState & { id: number }) | null, after: AccountState, policy: CustomerUserPolicy): Promise<void> {
+  const emailChanged = !before || before.email !== after.email;
+  const becomesValid = after.validId === 1 && (!before || before.validId !== 1);
+  if (after.validId === 1 && (emailChanged || becomesValid)) {
+    const reason = await checkEmailDeep(after.email, policy);
+    if (reason) throw new DomainError('InvalidEmail', `Email address '${after.email}' is invalid (${reason})!`);
+  }
+  if (policy.customerUserEmailUniqCheck && (!before || before.email.toLowerCase() !== after.email.toLowerCase())
+    && await repos.customerUserEmailTaken(after.email, before?.id ?? -1)) {
+    throw new DomainError('EmailInUse', `The email address '${after.email}' is already in use for another customer user!`);
+  }
+  if (after.validId === 1 && (becomesValid || before?.customerId !== after.customerId)) {
+    const missing: string[] = [];
+    if (!after.hasPassword) missing.push('no password is set');
+    if (!(await repos.customerCompany(after.customerId))) missing.push(`company '${after.customerId}' does not exist`);
+    checkActivation('customer user', missing);
+  }
+  if (becomesValid) await checkLicence(repos, 'customer user', policy.customerUserMaxValid);
+}
+
+async function checkEmailDeep(address: string, policy: CustomerUserPolicy): Promise<string | null> {
+  return checkEmail(address, policy) ?? (policy.checkMXRecord ? checkMailExchanger(address) : null);
+}
+
+/**
+ * Applies an update (passwordHash from newPasswordHash). Every check runs before the first write; the caller
+ * wraps this in a transaction, so a failure (a DomainError or a database error) leaves nothing changed.
+ * Returns the login after the update.
+ */
+export async function customerUserUpdate(repos: Repositories, req: CustomerUserUpdateRequest, changedBy: number,
+  policy: CustomerUserPolicy, passwords: PasswordHasher, passwordHash: string | null | undefined): Promise<string> {
+  const row = await repos.customerUserByLogin(req.ID);
+  if (!row) throw new DomainError('NotFound', `No customer user found with ID '${req.ID}'!`);
+
+  checkFields(req.fields);
+  const changes: CustomerUserChanges = {};
+  for (const [key, value] of Object.entries(req.fields) as Array<[CustomerUserField, string | null]>) {
+    (changes as Record<string, string | null>)[CUSTOMER_USER_MAP[key].column] = value;
+  }
+
+  let newLogin = row.login;
+  if (req.CustomerUserLogin !== undefined && req.CustomerUserLogin !== '' && req.CustomerUserLogin !== row.login) {
+    const login = req.CustomerUserLogin;
+    checkLogin(login, policy);
+    if (await repos.customerUserLoginTaken(login, row.id)) throw new DomainError('LoginInUse', `A customer user with the login '${login}' already exists!`);
+    newLogin = login;
+    changes.login = login;
+  }
+
+  if (req.ValidID !== undefined) checkValidId(req.ValidID);
+  // Removing the password removes the ability to log in: the account stays, and is no longer valid.
+  let validId = req.ValidID ?? row.valid_id;
+  if (passwordHash === null) {
+    if (req.ValidID === 1) checkActivation('customer user', ['the password is being removed']);
+    if (validId === 1) validId = 2;
+  }
+  if (validId !== row.valid_id) changes.valid_id = validId;
+
+  if (req.UserPassword) await checkPassword(req.UserPassword, [row.pw, ...await repos.passwordHistory(OBJECT_TYPE, row.id)].filter((h): h is string => !!h), policy, passwords);
+  await checkAccount(repos,
+    { id: row.id, email: row.email, customerId: row.customer_id, validId: row.valid_id, hasPassword: row.pw !== null },
+    { email: req.fields.UserEmail ?? row.email, customerId: req.fields.UserCustomerID ?? row.customer_id, validId, hasPassword: passwordHash === undefined ? row.pw !== null : passwordHash !== null },
+    policy);
+  const writeExtras = await prepareExtras(repos, req, changedBy, policy);
 
   // --- writes ---
   const now = dbTimestamp();
@@ -205,8 +276,60 @@ export async function customerUserUpdate(repos: Repositories, req: CustomerUserU
   }
   if (passwordHash !== undefined && row.pw) await repos.addPasswordHistory(OBJECT_TYPE, row.id, row.pw, now, PASSWORD_HISTORY_LENGTH);
   if (passwordHash) await repos.setCustomerPreference(newLogin, 'PasswordLastSet', now);
-  for (const u of fieldUpdates) await repos.setDynamicFieldValues(u.fieldId, OBJECT_TYPE, newLogin, u.rows);
-  for (const [key, value] of preferenceUpdates) await repos.setCustomerPreference(newLogin, key, value);
+  await writeExtras(newLogin);
   return newLogin;
 }
 
+/** Adds a customer user (CustomerUser.pm CustomerUserAdd with the OTRS 8 operation's fields); returns the login. */
+export async function customerUserAdd(repos: Repositories, req: CustomerUserCreateRequest, changedBy: number,
+  policy: CustomerUserPolicy, passwords: PasswordHasher, passwordHash: string | null | undefined): Promise<string> {
+  if (req.Source !== undefined && req.Source !== '' && req.Source !== 'CustomerUser') {
+    throw new DomainError('InvalidParameter', `Source '${req.Source}' is not a customer user source of this system (only CustomerUser)!`);
+  }
+  checkLogin(req.UserLogin, policy);
+  for (const [key, spec] of Object.entries(CUSTOMER_USER_MAP)) {
+    const v = req.fields[key as CustomerUserField];
+    if (spec.required && (v === undefined || v === null || v === '')) throw new DomainError('MissingParameter', `${key} parameter is missing!`);
+  }
+  checkFields(req.fields);
+  checkValidId(req.ValidID);
+  if (await repos.customerUserLoginTaken(req.UserLogin, -1)) throw new DomainError('LoginInUse', `A customer user with the login '${req.UserLogin}' already exists!`);
+  if (req.UserPassword) await checkPassword(req.UserPassword, [], policy, passwords);
+  const email = req.fields.UserEmail!;
+  const customerId = req.fields.UserCustomerID!;
+  await checkAccount(repos, null, { email, customerId, validId: req.ValidID, hasPassword: !!passwordHash }, policy);
+  const writeExtras = await prepareExtras(repos, req, changedBy, policy);
+
+  const now = dbTimestamp();
+  const row: Record<string, string | number | null> = {};
+  for (const [key, spec] of Object.entries(CUSTOMER_USER_MAP)) row[spec.column] = req.fields[key as CustomerUserField] ?? null;
+  await repos.insertCustomerUser({
+    ...(row as unknown as Omit<Parameters<Repositories['insertCustomerUser']>[0], 'login'>),
+    login: req.UserLogin, pw: passwordHash ?? null, valid_id: req.ValidID,
+    create_time: now, create_by: changedBy, change_time: now, change_by: changedBy,
+  });
+  if (passwordHash) await repos.setCustomerPreference(req.UserLogin, 'PasswordLastSet', now);
+  await writeExtras(req.UserLogin);
+  return req.UserLogin;
+}
+
+export interface CustomerUserSearchRequest {
+  /** Map var -> pattern (exact, or with * wildcards), ANDed. */
+  criteria: Partial<Record<'UserLogin' | CustomerUserField, string>>;
+  valid: boolean;
+  orderBy: Array<{ field: 'UserLogin' | 'UserCustomerID'; direction: 'Up' | 'Down' }>;
+  limit?: number;
+}
+
+/** CustomerSearchDetail semantics (contracts §6.6): case-insensitive, `*` wildcards, no implicit ones; default order login descending. */
+export function customerUserSearch(repos: Repositories, req: CustomerUserSearchRequest): Promise<string[]> {
+  const column = (f: string) => (f === 'UserLogin' ? 'login' : CUSTOMER_USER_MAP[f as CustomerUserField].column);
+  const orderBy = req.orderBy.map((o) => ({ column: column(o.field), descending: o.direction === 'Down' }));
+  if (!req.orderBy.some((o) => o.field === 'UserLogin')) orderBy.push({ column: 'login', descending: true });
+  return repos.searchCustomerUsers({
+    conditions: Object.entries(req.criteria).filter(([, v]) => v !== undefined && v !== '*').map(([f, v]) => ({ column: column(f), pattern: v! })),
+    validOnly: req.valid,
+    orderBy,
+    limit: req.limit,
+  });
+}

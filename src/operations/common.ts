@@ -52,6 +52,21 @@ export async function authenticate(s: Services, data: RequestMap, client: Client
   return null;
 }
 
+/**
+ * Authentication, then the agent permission the customer administration needs (rw in one of `groups`):
+ * the user, or the AuthFail / AccessDenied answer. Customers never administer customers.
+ */
+export async function authorizeAgent(s: Services, operation: string, data: RequestMap, client: Client, groups: string[], what: string): Promise<AuthenticatedUser | OperationResult> {
+  const user = await authenticate(s, data, client, { customerLogin: false });
+  if (!user) return returnError(operation, 'AuthFail', 'Authorization failing!');
+  if (user.UserType !== 'User' || !(await s.auth.agentHasPermission(Number(user.UserID), groups))) {
+    return returnError(operation, 'AccessDenied', `User does not have access to ${what}!`);
+  }
+  return user;
+}
+
+export const isOperationResult = (v: AuthenticatedUser | OperationResult): v is OperationResult => 'Success' in v;
+
 const ajv = new Ajv({ allErrors: false, strict: true });
 
 /** Compiles a request schema once, at module load. */

@@ -5,6 +5,9 @@ import { SessionGet } from './Session/SessionGet.js';
 import { SessionRemove } from './Session/SessionRemove.js';
 import { AccessTokenCreate } from './AccessToken/AccessTokenCreate.js';
 import { CustomerUserUpdate } from './CustomerUser/CustomerUserUpdate.js';
+import { CustomerUserCreate } from './CustomerUser/CustomerUserCreate.js';
+import { CustomerUserGet } from './CustomerUser/CustomerUserGet.js';
+import { CustomerUserSearch } from './CustomerUser/CustomerUserSearch.js';
 import { Test } from './Test/Test.js';
 
 export const operationTypes: Record<string, OperationClass> = {
@@ -13,5 +16,8 @@ export const operationTypes: Record<string, OperationClass> = {
   'Session::SessionRemove': SessionRemove,
   'AccessToken::AccessTokenCreate': AccessTokenCreate,
   'CustomerUser::CustomerUserUpdate': CustomerUserUpdate,
+  'CustomerUser::CustomerUserCreate': CustomerUserCreate,
+  'CustomerUser::CustomerUserGet': CustomerUserGet,
+  'CustomerUser::CustomerUserSearch': CustomerUserSearch,
   'Test::Test': Test as unknown as OperationClass,
 };

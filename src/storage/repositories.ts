@@ -1,6 +1,7 @@
 // The storage interface the domain sees. Each method is one question or one write in OTRS terms; SQL stays here.
 import { sql, type Kysely, type Selectable, type Insertable, type Updateable } from 'kysely';
 import type { Audit, DB, CustomerUserTable, CustomerCompanyTable, DynamicFieldTable, UsersTable } from './schema.js';
+import { CustomerCompanyRepository } from './customer-company-repository.js';
 
 export type CustomerUserRow = Selectable<CustomerUserTable>;
 export type CustomerCompanyRow = Selectable<CustomerCompanyTable>;
@@ -9,25 +10,55 @@ export type UserRow = Selectable<UsersTable>;
 export type CustomerUserChanges = Updateable<CustomerUserTable>;
 
 const lower = (column: string) => sql`lower(${sql.ref(column)})`;
+/** The parameter lowered by the database too, so both sides fold case the same way (SQLite folds ASCII only). */
+const lowered = (value: string) => sql`lower(${value})`;
+
+/** A search condition on one column: exact, a prefix (`abc*`, an index range), or `*` wildcards anywhere (LIKE). */
+function matches(column: string, pattern: string) {
+  if (!pattern.includes('*')) return sql<boolean>`${lower(column)} = ${lowered(pattern)}`;
+  const prefix = pattern.slice(0, -1);
+  if (pattern.endsWith('*') && !prefix.includes('*') && prefix !== '') {
+    return sql<boolean>`(${lower(column)} >= ${lowered(prefix)} AND ${lower(column)} < ${lowered(prefix)} || ${'\u{10FFFF}'})`;
+  }
+  const like = pattern.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%');
+  return sql<boolean>`${lower(column)} LIKE ${lowered(like)} ESCAPE '\\'`;
+}
+
+export interface CustomerUserQuery {
+  conditions: Array<{ column: string; pattern: string }>;
+  validOnly: boolean;
+  orderBy: Array<{ column: string; descending: boolean }>;
+  limit?: number;
+}
 
 export class Repositories {
-  constructor(readonly db: Kysely<DB>) {}
+  readonly customerCompanies: CustomerCompanyRepository;
+  constructor(readonly db: Kysely<DB>) { this.customerCompanies = new CustomerCompanyRepository(db); }
 
   // --- customer_user -------------------------------------------------------------------------------------
   /** OTRS looks customer users up case-insensitively (CustomerUser/DB.pm, unless CaseSensitive). */
   customerUserByLogin(login: string): Promise<CustomerUserRow | undefined> {
-    return this.db.selectFrom('customer_user').selectAll().where(lower('login'), '=', login.toLowerCase()).executeTakeFirst();
+    return this.db.selectFrom('customer_user').selectAll().where(lower('login'), '=', lowered(login)).executeTakeFirst();
+  }
+
+  async searchCustomerUsers(q: CustomerUserQuery): Promise<string[]> {
+    let query = this.db.selectFrom('customer_user').select('login');
+    for (const c of q.conditions) query = query.where(matches(c.column, c.pattern));
+    if (q.validOnly) query = query.where('valid_id', '=', 1);
+    for (const o of q.orderBy) query = query.orderBy(sql.ref(o.column), o.descending ? 'desc' : 'asc');
+    if (q.limit !== undefined) query = query.limit(q.limit);
+    return (await query.execute()).map((r) => r.login);
   }
 
   async customerUserLoginTaken(login: string, exceptId: number): Promise<boolean> {
     const row = await this.db.selectFrom('customer_user').select('id')
-      .where(lower('login'), '=', login.toLowerCase()).where('id', '!=', exceptId).executeTakeFirst();
+      .where(lower('login'), '=', lowered(login)).where('id', '!=', exceptId).executeTakeFirst();
     return row !== undefined;
   }
 
   async customerUserEmailTaken(email: string, exceptId: number): Promise<boolean> {
     const row = await this.db.selectFrom('customer_user').select('id')
-      .where(lower('email'), '=', email.toLowerCase()).where('id', '!=', exceptId).executeTakeFirst();
+      .where(lower('email'), '=', lowered(email)).where('id', '!=', exceptId).executeTakeFirst();
     return row !== undefined;
   }
 
@@ -59,7 +90,7 @@ export class Repositories {
 
   // --- customer_company ------------------------------------------------------------------------------------
   customerCompany(customerId: string): Promise<CustomerCompanyRow | undefined> {
-    return this.db.selectFrom('customer_company').selectAll().where(lower('customer_id'), '=', customerId.toLowerCase()).executeTakeFirst();
+    return this.db.selectFrom('customer_company').selectAll().where(lower('customer_id'), '=', lowered(customerId)).executeTakeFirst();
   }
 
   async insertCustomerCompany(row: Insertable<CustomerCompanyTable>): Promise<void> {
@@ -68,7 +99,7 @@ export class Repositories {
 
   // --- users (agents), groups ------------------------------------------------------------------------------
   userByLogin(login: string): Promise<UserRow | undefined> {
-    return this.db.selectFrom('users').selectAll().where(lower('login'), '=', login.toLowerCase()).executeTakeFirst();
+    return this.db.selectFrom('users').selectAll().where(lower('login'), '=', lowered(login)).executeTakeFirst();
   }
 
   userById(id: number): Promise<UserRow | undefined> {
@@ -78,6 +109,10 @@ export class Repositories {
   async insertUser(row: Insertable<UsersTable>): Promise<number> {
     const r = await this.db.insertInto('users').values(row).returning('id').executeTakeFirstOrThrow();
     return r.id;
+  }
+
+  async setUserValidId(id: number, validId: number): Promise<void> {
+    await this.db.updateTable('users').set({ valid_id: validId }).where('id', '=', id).execute();
   }
 
   async updateUserPassword(id: number, pw: string): Promise<void> {
@@ -218,6 +253,17 @@ export class Repositories {
 
   async insertSystemData(key: string, value: string, stamp: Audit): Promise<void> {
     await this.db.insertInto('system_data').values({ data_key: key, data_value: value, ...stamp }).onConflict((oc) => oc.column('data_key').doNothing()).execute();
+  }
+
+  async countValidCustomerUsers(): Promise<number> {
+    const r = await this.db.selectFrom('customer_user').select((eb) => eb.fn.countAll().as('n')).where('valid_id', '=', 1).executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
+  /** Valid agents, not counting the system user 1 (root@localhost), which never logs in here. */
+  async countValidUsers(): Promise<number> {
+    const r = await this.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).where('valid_id', '=', 1).where('id', '!=', 1).executeTakeFirst();
+    return Number(r?.n ?? 0);
   }
 
   async countUsers(): Promise<number> {

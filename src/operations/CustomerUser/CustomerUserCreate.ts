@@ -1,0 +1,54 @@
+// CustomerUser::CustomerUserCreate (OTRS 8, contracts §3.1), also registered under the add-on spelling
+// CustomerUserAdd (§3.2), whose clients send the record nested as Data.CustomerUser with UserLogin: both forms
+// are accepted, and the answer carries what both expect (UserLogin and CustomerUser).
+import { customerUserAdd, customerUserDataGet, newPasswordHash } from '../../domain/CustomerUser.js';
+import { DomainError } from '../../domain/errors.js';
+import { authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, returnError, stringOrNull } from '../common.js';
+import type { Client, Operation, OperationResult, RequestData, RequestMap, Services } from '../operation.js';
+import { changeSetProperties, normaliseLists, recordOptions, toChangeSet } from './shared.js';
+
+const validate = compileSchema({
+  type: 'object',
+  required: ['CustomerUserLogin', 'UserFirstname', 'UserLastname', 'UserEmail', 'UserCustomerID', 'ValidID'],
+  properties: { CustomerUserLogin: { type: 'string', minLength: 1 }, Source: stringOrNull, ...changeSetProperties },
+});
+
+/** The add-on form: Data.CustomerUser{UserLogin, ...} (and Data.Source) becomes the flat OTRS 8 form. */
+function flatten(data: RequestMap): RequestMap {
+  const nested = data.CustomerUser;
+  if (nested === null || typeof nested !== 'object' || Array.isArray(nested)) return data;
+  const { CustomerUser: _nested, ...rest } = data;
+  const { UserLogin, ...fields } = nested;
+  return { ...fields, ...(UserLogin !== undefined ? { CustomerUserLogin: UserLogin } : {}), ...rest };
+}
+
+export class CustomerUserCreate implements Operation {
+  constructor(private readonly s: Services, private readonly name: string) {}
+
+  async run(data: RequestData, client: Client): Promise<OperationResult> {
+    const op = this.name;
+    if (!isHashRefWithData(data)) return returnError(op, 'MissingParameter', 'The request is empty!');
+    const user = await authorizeAgent(this.s, op, data, client, this.s.config.customerUserAdminGroups, 'create customer users');
+    if (isOperationResult(user)) return user;
+
+    const normalised = normaliseLists(flatten(data));
+    const invalid = checkSchema(op, validate, normalised);
+    if (invalid) return invalid;
+    const changes = toChangeSet(normalised);
+    if (typeof changes === 'string') return returnError(op, 'InvalidValidID', changes);
+
+    const passwordHash = await newPasswordHash(changes.UserPassword, this.s.passwords);
+    try {
+      const record = await this.s.storage.transaction(async (repos) => {
+        const login = await customerUserAdd(repos, {
+          ...changes, ValidID: changes.ValidID!, UserLogin: normalised.CustomerUserLogin as string, Source: (normalised.Source ?? undefined) as string | undefined,
+        }, Number(user.UserID), this.s.config, this.s.passwords, passwordHash);
+        return customerUserDataGet(repos, login, recordOptions(this.s.config));
+      });
+      return { Success: true, Data: { UserLogin: record!.UserLogin as string, CustomerUser: record } };
+    } catch (e) {
+      if (e instanceof DomainError) return returnError(op, e.reason, e.message);
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,85 @@
+// The customer_company queries (OTRS Kernel::System::CustomerCompany::DB). Customer IDs and names are compared
+// case-insensitively, as OTRS looks companies up (LOWER(customer_id) = LOWER(?)); SQL stays here.
+import { sql, type Kysely, type Insertable, type Selectable, type Updateable } from 'kysely';
+import type { DB, CustomerCompanyTable } from './schema.js';
+
+export type CustomerCompanyRow = Selectable<CustomerCompanyTable>;
+export type CustomerCompanyChanges = Updateable<CustomerCompanyTable>;
+
+export interface CompanySearch {
+  /** OTRS search patterns: exact, or `*` for any run of characters; case-insensitive; `%` and `_` are literal. Any of the ids matches. */
+  customerIds?: string[];
+  name?: string;
+  validOnly: boolean;
+  sortBy: 'customer_id' | 'name';
+  descending: boolean;
+  limit?: number;
+}
+
+const lower = (column: string) => sql`lower(${sql.ref(column)})`;
+/** The parameter is lowered by the database too, so both sides fold case alike (SQLite's lower() folds ASCII only). */
+const lowered = (value: string) => sql`lower(${value})`;
+
+/** `*` becomes LIKE's `%`; LIKE's own wildcards and the escape character are escaped, so they match themselves. */
+function matches(column: string, pattern: string) {
+  if (!pattern.includes('*')) return sql<boolean>`${lower(column)} = ${lowered(pattern)}`;
+  const like = pattern.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%');
+  return sql<boolean>`${lower(column)} LIKE ${lowered(like)} ESCAPE '\\'`;
+}
+
+export class CustomerCompanyRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  byId(customerId: string): Promise<CustomerCompanyRow | undefined> {
+    return this.db.selectFrom('customer_company').selectAll().where(lower('customer_id'), '=', lowered(customerId)).executeTakeFirst();
+  }
+
+  /** Whether another company (not the one stored exactly as `exceptId`) has this id, ignoring case. */
+  async idTaken(customerId: string, exceptId?: string): Promise<boolean> {
+    let q = this.db.selectFrom('customer_company').select('customer_id').where(lower('customer_id'), '=', lowered(customerId));
+    if (exceptId !== undefined) q = q.where('customer_id', '!=', exceptId);
+    return (await q.executeTakeFirst()) !== undefined;
+  }
+
+  /** Whether another company has this name, ignoring case (customer_company.name is UNIQUE in OTRS). */
+  async nameTaken(name: string, exceptId?: string): Promise<boolean> {
+    let q = this.db.selectFrom('customer_company').select('customer_id').where(lower('name'), '=', lowered(name));
+    if (exceptId !== undefined) q = q.where('customer_id', '!=', exceptId);
+    return (await q.executeTakeFirst()) !== undefined;
+  }
+
+  async insert(row: Insertable<CustomerCompanyTable>): Promise<void> {
+    await this.db.insertInto('customer_company').values(row).execute();
+  }
+
+  /** Updates the company stored exactly as `customerId`; `changes.customer_id` renames it. */
+  async update(customerId: string, changes: CustomerCompanyChanges): Promise<void> {
+    await this.db.updateTable('customer_company').set(changes).where('customer_id', '=', customerId).execute();
+  }
+
+  /**
+   * Moves every customer user of a company (customer_user.customer_id, matched ignoring case as OTRS matches
+   * it) to a new id; no cap, unlike OTRS's 250-user quick search. Returns how many moved.
+   */
+  async moveCustomerUsers(oldId: string, newId: string, changeTime: string, changeBy: number): Promise<number> {
+    const r = await this.db.updateTable('customer_user').set({ customer_id: newId, change_time: changeTime, change_by: changeBy })
+      .where(lower('customer_id'), '=', lowered(oldId)).executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  /** CustomerCompanySearchDetail: the matching ids in code-point order of the sort column (ties by id), optionally limited. */
+  async search(s: CompanySearch): Promise<string[]> {
+    const direction = s.descending ? 'desc' : 'asc';
+    let q = this.db.selectFrom('customer_company').select('customer_id');
+    if (s.customerIds !== undefined && s.customerIds.length > 0) {
+      const ids = s.customerIds;
+      q = q.where((eb) => eb.or(ids.map((id) => matches('customer_id', id))));
+    }
+    if (s.name !== undefined) q = q.where(matches('name', s.name));
+    if (s.validOnly) q = q.where('valid_id', '=', 1);
+    q = q.orderBy(s.sortBy, direction);
+    if (s.sortBy !== 'customer_id') q = q.orderBy('customer_id', direction);
+    if (s.limit !== undefined) q = q.limit(s.limit);
+    return (await q.execute()).map((r) => r.customer_id);
+  }
+}
