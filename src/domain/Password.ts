@@ -15,8 +15,12 @@ export class PasswordHasher {
     this.dummy = this.hash('not-a-real-password');
   }
 
+  private get params() {
+    return { memoryCost: this.opts.memoryKiB, timeCost: this.opts.timeCost, parallelism: 1 };
+  }
+
   hash(password: string): Promise<string> {
-    return argon2.hash(password, { type: argon2.argon2id, memoryCost: this.opts.memoryKiB, timeCost: this.opts.timeCost, parallelism: 1 });
+    return argon2.hash(password, { type: argon2.argon2id, ...this.params });
   }
 
   /** Spends the time of one verification without a stored hash (unknown login). Always fails. */
@@ -30,7 +34,7 @@ export class PasswordHasher {
     if (!stored || password === '') return this.verifyNothing(password);
     if (stored.startsWith('$argon2')) {
       const ok = await argon2.verify(stored, password).catch(() => false);
-      return { ok, needsRehash: ok && argon2.needsRehash(stored, { memoryCost: this.opts.memoryKiB, timeCost: this.opts.timeCost }) };
+      return { ok, needsRehash: ok && argon2.needsRehash(stored, this.params) };
     }
     const legacy = legacyDigest(stored, password);
     if (legacy === null) return this.verifyNothing(password);
