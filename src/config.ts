@@ -52,6 +52,8 @@ export interface Config {
   checkMXRecord: boolean;
   /** OTRS CustomerUserNameFields: the columns UserFullname is built from, in order. */
   customerUserNameFields: string[];
+  /** OTRSTimeZone: the zone of CreateTime/ChangeTime and every stored timestamp. */
+  otrsTimeZone: string;
 }
 
 type Source = Record<string, string | undefined>;
@@ -82,6 +84,11 @@ function pattern(src: Source, key: string, dflt: string): string {
   const v = src[key];
   if (v === undefined) return dflt;
   try { new RegExp(v); } catch { throw new Error(`Configuration ${key}=${v} is not a valid regular expression`); }
+  return v;
+}
+
+function timeZoneName(v: string): string {
+  try { new Intl.DateTimeFormat('en', { timeZone: v }); } catch { throw new Error(`OTRS_TIME_ZONE=${v} is not a known time zone`); }
   return v;
 }
 
@@ -149,5 +156,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginMinLength: int(src, 'LOGIN_MIN_LENGTH', 0),
     checkMXRecord: bool(src, 'CHECK_MX_RECORD', false),
     customerUserNameFields: nameFields(str(src, 'CUSTOMER_USER_NAME_FIELDS', 'title,first_name,last_name')),
+    otrsTimeZone: timeZoneName(str(src, 'OTRS_TIME_ZONE', 'UTC')),
   };
 }

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from './config.js';
 import { Logger } from './log.js';
+import { setTimeZone } from './storage/time.js';
 import { Storage } from './storage/database.js';
 import { PasswordHasher } from './domain/Password.js';
 import { Auth } from './domain/Auth.js';
@@ -22,6 +23,7 @@ const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = new Logger(config.logLevel);
+  setTimeZone(config.otrsTimeZone);
   const storage = await Storage.open({ url: config.databaseUrl, synchronous: config.sqliteSynchronous });
   const passwords = new PasswordHasher({ memoryKiB: config.argon2MemoryKiB, timeCost: config.argon2TimeCost });
   const services: Services = {
