@@ -57,7 +57,7 @@ export async function customerUserDataGet(repos: Repositories, login: string, op
 async function buildRecord(repos: Repositories, row: CustomerUserRow, opts: RecordOptions): Promise<CustomerUserRecord> {
   const rec: CustomerUserRecord = {};
   // The company lies underneath: customer keys win (CustomerUser.pm merges company data first).
-  const company = await repos.customerCompany(row.customer_id);
+  const company = await repos.customerCompanies.byId(row.customer_id);
   rec.CustomerID = company?.customer_id ?? row.customer_id;
   if (company) {
     rec.CustomerCompanyName = company.name;
@@ -215,7 +215,7 @@ async function checkAccount(repos: Repositories, before: (AccountState & { id: n
   if (after.validId === 1 && (becomesValid || before?.customerId !== after.customerId)) {
     const missing: string[] = [];
     if (!after.hasPassword) missing.push('no password is set');
-    if (!(await repos.customerCompany(after.customerId))) missing.push(`company '${after.customerId}' does not exist`);
+    if (!(await repos.customerCompanies.byId(after.customerId))) missing.push(`company '${after.customerId}' does not exist`);
     checkActivation('customer user', missing);
   }
   if (becomesValid) await checkLicence(repos, 'customer user', policy.customerUserMaxValid);

@@ -23,7 +23,7 @@ export async function ensureDemoData(storage: Storage, passwords: PasswordHasher
     const agentId = await repos.insertUser({ login: DEMO.agent.login, pw: agentHash, title: null, first_name: 'Demo', last_name: 'Agent', valid_id: 1, ...stamp });
     await repos.setUserPreference(agentId, 'UserEmail', 'demo-agent@acme-demo.test');
     for (const group of ['admin', 'users']) await repos.addGroupUser(agentId, (await repos.groupIdByName(group))!, 'rw', stamp);
-    await repos.insertCustomerCompany({
+    await repos.customerCompanies.insert({
       customer_id: DEMO.company.id, name: DEMO.company.name, street: '1 Demo Street', zip: '12345', city: 'Springfield',
       country: 'Germany', url: 'https://acme-demo.test', comments: '', valid_id: 1, ...stamp,
     });

@@ -8,6 +8,10 @@ import { CustomerUserUpdate } from './CustomerUser/CustomerUserUpdate.js';
 import { CustomerUserCreate } from './CustomerUser/CustomerUserCreate.js';
 import { CustomerUserGet } from './CustomerUser/CustomerUserGet.js';
 import { CustomerUserSearch } from './CustomerUser/CustomerUserSearch.js';
+import { CustomerCompanyCreate } from './CustomerCompany/CustomerCompanyCreate.js';
+import { CustomerCompanyGet } from './CustomerCompany/CustomerCompanyGet.js';
+import { CustomerCompanySearch } from './CustomerCompany/CustomerCompanySearch.js';
+import { CustomerCompanyUpdate } from './CustomerCompany/CustomerCompanyUpdate.js';
 import { Test } from './Test/Test.js';
 
 export const operationTypes: Record<string, OperationClass> = {
@@ -17,7 +21,14 @@ export const operationTypes: Record<string, OperationClass> = {
   'AccessToken::AccessTokenCreate': AccessTokenCreate,
   'CustomerUser::CustomerUserUpdate': CustomerUserUpdate,
   'CustomerUser::CustomerUserCreate': CustomerUserCreate,
+  // The add-on's module name, so that web service exports made for it load unchanged.
+  'CustomerUser::CustomerUserAdd': CustomerUserCreate,
   'CustomerUser::CustomerUserGet': CustomerUserGet,
   'CustomerUser::CustomerUserSearch': CustomerUserSearch,
+  'CustomerCompany::CustomerCompanyCreate': CustomerCompanyCreate,
+  'CustomerCompany::CustomerCompanyAdd': CustomerCompanyCreate,
+  'CustomerCompany::CustomerCompanyGet': CustomerCompanyGet,
+  'CustomerCompany::CustomerCompanySearch': CustomerCompanySearch,
+  'CustomerCompany::CustomerCompanyUpdate': CustomerCompanyUpdate,
   'Test::Test': Test as unknown as OperationClass,
 };

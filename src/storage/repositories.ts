@@ -1,10 +1,9 @@
 // The storage interface the domain sees. Each method is one question or one write in OTRS terms; SQL stays here.
 import { sql, type Kysely, type Selectable, type Insertable, type Updateable } from 'kysely';
-import type { Audit, DB, CustomerUserTable, CustomerCompanyTable, DynamicFieldTable, UsersTable } from './schema.js';
+import type { Audit, DB, CustomerUserTable, DynamicFieldTable, UsersTable } from './schema.js';
 import { CustomerCompanyRepository } from './customer-company-repository.js';
 
 export type CustomerUserRow = Selectable<CustomerUserTable>;
-export type CustomerCompanyRow = Selectable<CustomerCompanyTable>;
 export type DynamicFieldRow = Selectable<DynamicFieldTable>;
 export type UserRow = Selectable<UsersTable>;
 export type CustomerUserChanges = Updateable<CustomerUserTable>;
@@ -86,15 +85,6 @@ export class Repositories {
 
   async renameCustomerPreferences(oldLogin: string, newLogin: string): Promise<void> {
     await this.db.updateTable('customer_preferences').set({ user_id: newLogin }).where('user_id', '=', oldLogin).execute();
-  }
-
-  // --- customer_company ------------------------------------------------------------------------------------
-  customerCompany(customerId: string): Promise<CustomerCompanyRow | undefined> {
-    return this.db.selectFrom('customer_company').selectAll().where(lower('customer_id'), '=', lowered(customerId)).executeTakeFirst();
-  }
-
-  async insertCustomerCompany(row: Insertable<CustomerCompanyTable>): Promise<void> {
-    await this.db.insertInto('customer_company').values(row).execute();
   }
 
   // --- users (agents), groups ------------------------------------------------------------------------------
