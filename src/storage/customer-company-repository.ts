@@ -1,7 +1,8 @@
 // The customer_company queries (OTRS Kernel::System::CustomerCompany::DB). Customer IDs and names are compared
 // case-insensitively, as OTRS looks companies up (LOWER(customer_id) = LOWER(?)); SQL stays here.
-import { sql, type Kysely, type Insertable, type Selectable, type Updateable } from 'kysely';
+import type { Kysely, Insertable, Selectable, Updateable } from 'kysely';
 import type { DB, CustomerCompanyTable } from './schema.js';
+import { lower, lowered, matches } from './conditions.js';
 
 export type CustomerCompanyRow = Selectable<CustomerCompanyTable>;
 export type CustomerCompanyChanges = Updateable<CustomerCompanyTable>;
@@ -14,17 +15,6 @@ export interface CompanySearch {
   sortBy: 'customer_id' | 'name';
   descending: boolean;
   limit?: number;
-}
-
-const lower = (column: string) => sql`lower(${sql.ref(column)})`;
-/** The parameter is lowered by the database too, so both sides fold case alike (SQLite's lower() folds ASCII only). */
-const lowered = (value: string) => sql`lower(${value})`;
-
-/** `*` becomes LIKE's `%`; LIKE's own wildcards and the escape character are escaped, so they match themselves. */
-function matches(column: string, pattern: string) {
-  if (!pattern.includes('*')) return sql<boolean>`${lower(column)} = ${lowered(pattern)}`;
-  const like = pattern.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%');
-  return sql<boolean>`${lower(column)} LIKE ${lowered(like)} ESCAPE '\\'`;
 }
 
 export class CustomerCompanyRepository {

@@ -2,26 +2,12 @@
 import { sql, type Kysely, type Selectable, type Insertable, type Updateable } from 'kysely';
 import type { Audit, DB, CustomerUserTable, DynamicFieldTable, UsersTable } from './schema.js';
 import { CustomerCompanyRepository } from './customer-company-repository.js';
+import { lower, lowered, matches } from './conditions.js';
 
 export type CustomerUserRow = Selectable<CustomerUserTable>;
 export type DynamicFieldRow = Selectable<DynamicFieldTable>;
 export type UserRow = Selectable<UsersTable>;
 export type CustomerUserChanges = Updateable<CustomerUserTable>;
-
-const lower = (column: string) => sql`lower(${sql.ref(column)})`;
-/** The parameter lowered by the database too, so both sides fold case the same way (SQLite folds ASCII only). */
-const lowered = (value: string) => sql`lower(${value})`;
-
-/** A search condition on one column: exact, a prefix (`abc*`, an index range), or `*` wildcards anywhere (LIKE). */
-function matches(column: string, pattern: string) {
-  if (!pattern.includes('*')) return sql<boolean>`${lower(column)} = ${lowered(pattern)}`;
-  const prefix = pattern.slice(0, -1);
-  if (pattern.endsWith('*') && !prefix.includes('*') && prefix !== '') {
-    return sql<boolean>`(${lower(column)} >= ${lowered(prefix)} AND ${lower(column)} < ${lowered(prefix)} || ${'\u{10FFFF}'})`;
-  }
-  const like = pattern.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%');
-  return sql<boolean>`${lower(column)} LIKE ${lowered(like)} ESCAPE '\\'`;
-}
 
 export interface CustomerUserQuery {
   conditions: Array<{ column: string; pattern: string }>;

@@ -1,0 +1,18 @@
+// Conditions both repositories use: OTRS compares logins, ids and names case-insensitively, and searches with
+// `*` wildcards (contracts §6.6). Both sides are lowered by the database, so they fold case alike (SQLite's
+// lower() folds ASCII only).
+import { sql } from 'kysely';
+
+export const lower = (column: string) => sql`lower(${sql.ref(column)})`;
+export const lowered = (value: string) => sql`lower(${value})`;
+
+/** A search condition on one column: exact, a prefix (`abc*`, an index range), or `*` wildcards anywhere (LIKE; `%` and `_` literal). */
+export function matches(column: string, pattern: string) {
+  if (!pattern.includes('*')) return sql<boolean>`${lower(column)} = ${lowered(pattern)}`;
+  const prefix = pattern.slice(0, -1);
+  if (pattern.endsWith('*') && !prefix.includes('*') && prefix !== '') {
+    return sql<boolean>`(${lower(column)} >= ${lowered(prefix)} AND ${lower(column)} < ${lowered(prefix)} || ${'\u{10FFFF}'})`;
+  }
+  const like = pattern.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%');
+  return sql<boolean>`${lower(column)} LIKE ${lowered(like)} ESCAPE '\\'`;
+}
