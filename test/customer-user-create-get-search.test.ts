@@ -149,3 +149,19 @@ describe('CustomerUserCreate, CustomerUserGet, CustomerUserSearch', function () 
     });
   });
 });
+
+describe('Case-insensitive logins beyond ASCII', function () {
+  let server: RunningServer;
+  before(async () => { server = await startServer(); });
+  after(async () => { await server.stop(); });
+
+  it('finds Müller as MÜLLER, refuses MÜLLER as a second login, and searches mü*', async () => {
+    const agent = '<UserLogin>demo-agent</UserLogin><Password>DemoAgent1!</Password>';
+    const user = (login: string) => `${agent}<CustomerUserLogin>${login}</CustomerUserLogin><UserFirstname>M</UserFirstname><UserLastname>M</UserLastname>`
+      + `<UserEmail>${login === 'Müller' ? 'mueller' : 'mueller2'}@acme-demo.test</UserEmail><UserCustomerID>ACME</UserCustomerID><ValidID>2</ValidID>`;
+    expect((await call(server.endpoint, 'CustomerUserCreate', user('Müller'))).data.UserLogin).to.equal('Müller');
+    expect((await call(server.endpoint, 'CustomerUserCreate', user('MÜLLER'))).data.Error.ErrorCode).to.equal('CustomerUserCreate.LoginInUse');
+    expect((await call(server.endpoint, 'CustomerUserUpdate', `${agent}<ID>MÜLLER</ID><UserCity>Zürich</UserCity>`)).data.ID).to.equal('Müller');
+    expect((await call(server.endpoint, 'CustomerUserSearch', `${agent}<CustomerUserLogin>MÜ*</CustomerUserLogin><Valid>0</Valid>`)).data.CustomerUserID).to.equal('Müller');
+  });
+});

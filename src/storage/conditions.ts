@@ -1,6 +1,6 @@
 // Conditions both repositories use: OTRS compares logins, ids and names case-insensitively, and searches with
-// `*` wildcards (contracts §6.6). Both sides are lowered by the database, so they fold case alike (SQLite's
-// lower() folds ASCII only).
+// `*` wildcards (contracts §6.6). Both sides are lowered by the database, so they fold case alike (on SQLite
+// with the Unicode lower() database.ts registers).
 import { sql } from 'kysely';
 
 export const lower = (column: string) => sql`lower(${sql.ref(column)})`;

@@ -28,6 +28,10 @@ export class Storage {
     sqlite.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
+    // OTRS compares logins, ids and names case-insensitively, and on PostgreSQL or MySQL that folding is Unicode;
+    // SQLite's own lower() folds ASCII only. The lower() of this connection (and so of the lower(login) indexes)
+    // folds like JavaScript's toLowerCase(), i.e. Unicode.
+    sqlite.function('lower', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v));
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
     const storage = new Storage(db, () => sqlite.close());
     const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();

@@ -155,6 +155,11 @@ const initial: Migration = {
   },
 };
 
+/** The lower(...) indexes are rebuilt with the Unicode lower() the connection now registers (database.ts). */
+const unicodeLower: Migration = {
+  async up(db: Kysely<any>) { await sql`REINDEX`.execute(db); },
+};
+
 export const migrationProvider: MigrationProvider = {
-  async getMigrations() { return { '0001-initial': initial }; },
+  async getMigrations() { return { '0001-initial': initial, '0002-unicode-lower': unicodeLower }; },
 };
