@@ -32,6 +32,17 @@ export type CustomerCompanyRecord = Record<string, string | number | Array<{ Nam
 export interface CustomerCompanyPolicy { dynamicFieldAutoCreate: boolean }
 
 /**
+ * The company's map fields, CustomerID and CompanyString ("<id> <name>", OTRS's CustomerCompanyListFields): the
+ * part of the company record that a customer-user record carries too.
+ */
+export function companyFields(row: CustomerCompanyRow): Record<string, string> {
+  const rec: Record<string, string> = { CustomerID: row.customer_id };
+  for (const [key, spec] of Object.entries(CUSTOMER_COMPANY_MAP)) rec[key] = (row as unknown as Record<string, string | null>)[spec.column] ?? '';
+  rec.CompanyString = `${row.customer_id} ${row.name}`;
+  return rec;
+}
+
+/**
  * The OTRS 8 record of one company (looked up ignoring case), or undefined. `DynamicField` lists every valid
  * CustomerCompany field as {Name, Value} (a list, unlike the customer-user record); it is left out when
  * `dynamicFields` is false or no such field is defined (an empty list cannot be written).
@@ -39,9 +50,7 @@ export interface CustomerCompanyPolicy { dynamicFieldAutoCreate: boolean }
 export async function customerCompanyGet(repos: Repositories, customerId: string, dynamicFields: boolean): Promise<CustomerCompanyRecord | undefined> {
   const row = await repos.customerCompanies.byId(customerId);
   if (!row) return undefined;
-  const rec: CustomerCompanyRecord = { CustomerID: row.customer_id };
-  for (const [key, spec] of Object.entries(CUSTOMER_COMPANY_MAP)) rec[key] = (row as unknown as Record<string, string | null>)[spec.column] ?? '';
-  rec.CompanyString = `${row.customer_id} ${row.name}`;
+  const rec: CustomerCompanyRecord = companyFields(row);
   rec.Source = 'CustomerCompany';
   rec.ValidID = row.valid_id;
   rec.CreateTime = row.create_time;

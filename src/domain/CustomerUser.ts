@@ -4,6 +4,7 @@
 import type { Repositories, CustomerUserRow, CustomerUserChanges } from '../storage/repositories.js';
 import { dbTimestamp } from '../storage/time.js';
 import { DomainError } from './errors.js';
+import { companyFields } from './CustomerCompany.js';
 import { checkEmail, checkMailExchanger, type EmailCheckConfig } from './CheckItem.js';
 import { prepareFieldValues, recordValue, resolveField } from './DynamicField.js';
 import { checkActivation, checkLicence, checkLoginLength, checkPassword, type PasswordPolicy } from './AccountPolicy.js';
@@ -60,15 +61,8 @@ async function buildRecord(repos: Repositories, row: CustomerUserRow, opts: Reco
   const company = await repos.customerCompanies.byId(row.customer_id);
   rec.CustomerID = company?.customer_id ?? row.customer_id;
   if (company) {
-    rec.CustomerCompanyName = company.name;
-    rec.CustomerCompanyStreet = company.street ?? '';
-    rec.CustomerCompanyZIP = company.zip ?? '';
-    rec.CustomerCompanyCity = company.city ?? '';
-    rec.CustomerCompanyCountry = company.country ?? '';
-    rec.CustomerCompanyURL = company.url ?? '';
-    rec.CustomerCompanyComment = company.comments ?? '';
+    Object.assign(rec, companyFields(company));
     rec.CustomerCompanyValidID = company.valid_id;
-    rec.CompanyString = `${company.customer_id} ${company.name}`;
   }
   for (const [key, spec] of Object.entries(CUSTOMER_USER_MAP)) {
     rec[key] = (row as unknown as Record<string, string | null>)[spec.column] ?? '';
