@@ -4,9 +4,10 @@
 // prints one JSON document with what SOAP::Lite saw for every call, and this file checks it against the contract
 // (contracts §2, §3.6, product doc otrs8-CustomerUserUpdate) and against the stored state.
 import { expect } from 'chai';
-import { execFile, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot, startServer, type RunningServer } from './support/server.js';
+import { customerUserState, type CustomerUserState } from './support/state.js';
+import { expectAnswered, expectInvalidValidID, expectUpdated, probe, runClientScript, WITHOUT_PROXY } from './support/client-run.js';
 
 const script = join(projectRoot, 'test', 'clients', 'perl', 'otrs-customer-user-update.pl');
 
@@ -24,67 +25,35 @@ interface PerlCall {
 }
 type PerlOutput = Record<string, PerlCall> & { SOAPLiteVersion?: any };
 
-function runClient(endpoint: string, steps: string[] = []): Promise<PerlOutput> {
-  return new Promise((resolve, reject) => {
-    // LWP would send even loopback requests to a proxy named in HTTP_proxy/http_proxy; CI may export one.
-    const env = { ...process.env, HTTP_proxy: '', http_proxy: '', HTTPS_proxy: '', https_proxy: '', no_proxy: '127.0.0.1,localhost' };
-    execFile('perl', [script, endpoint, ...steps], { env, timeout: 60000, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`perl client failed: ${err.message}\n${stderr}`));
-      try { resolve(JSON.parse(stdout) as PerlOutput); } catch (e) { reject(new Error(`perl client printed no JSON (${(e as Error).message}):\n${stdout}\n${stderr}`)); }
-    });
-  });
+async function runClient(endpoint: string, steps: string[] = []): Promise<PerlOutput> {
+  return (await runClientScript<PerlOutput>('perl', 'perl', [script, endpoint, ...steps], { env: WITHOUT_PROXY })).out;
 }
 
 /** A call that reached the operation and came back as a normal HTTP 200 response (business errors included, §9). */
 function answered(call: PerlCall | undefined, responseName: string): any {
-  expect(call, 'call missing from the client output').to.be.an('object');
-  const c = call!;
-  expect(c.TransportError, 'transport error').to.equal(undefined);
-  expect(c.Fault, `unexpected fault: ${JSON.stringify(c.Fault)}`).to.equal(undefined);
-  expect(c.DeserializeError, 'SOAP::Deserializer could not read the response').to.equal(undefined);
-  expect(c.HTTPStatus).to.equal(200);
+  const c = expectAnswered(call, ['TransportError', 'Fault', 'DeserializeError']);
   expect(c.ResponseName).to.equal(responseName);
   expect(c.Data, 'response data').to.be.an('object');
   return c.Data;
 }
 
-/** A successful CustomerUserUpdate: ID and a record without password material. */
-function updated(call: PerlCall | undefined): Record<string, any> {
-  const data = answered(call, 'CustomerUserUpdateResponse');
-  expect(data.Error, `unexpected Error: ${JSON.stringify(data.Error)}`).to.equal(undefined);
-  expect(data.ID).to.equal('cust1');
-  expect(data.CustomerUser).to.be.an('object');
-  const rec = data.CustomerUser as Record<string, any>;
-  expect(rec.UserLogin).to.equal('cust1');
-  expect(rec).not.to.have.property('UserPassword');
-  expect(rec).not.to.have.property('PasswordHistoryData');
-  return rec;
-}
-
-const customerRow = (server: RunningServer) => server.db().prepare("SELECT * FROM customer_user WHERE login = 'cust1'").get() as Record<string, unknown> | undefined;
-const customerPreferences = (server: RunningServer) => server.db()
-  .prepare("SELECT preferences_key, preferences_value FROM customer_preferences WHERE user_id = 'cust1' ORDER BY preferences_key, preferences_value").all();
-const customerFieldValues = (server: RunningServer) => server.db().prepare(
-  `SELECT f.name, v.value_text, v.value_date, v.value_int FROM dynamic_field_value v
-     JOIN dynamic_field f ON f.id = v.field_id
-     JOIN dynamic_field_obj_id_name o ON o.object_id = v.object_id
-    WHERE o.object_name = 'cust1' AND o.object_type = 'CustomerUser' ORDER BY f.name, v.id`).all();
+/** A successful CustomerUserUpdate (SOAP::Lite leaves a missing element out). */
+const updated = (call: PerlCall | undefined) => expectUpdated(answered(call, 'CustomerUserUpdateResponse'), undefined);
 
 describe('SOAP::Lite client written like the OTRS sample (otrs.SOAPRequest.pl)', function () {
   this.timeout(120000);
   let server: RunningServer;
   let out: PerlOutput;
-  let rowBefore: Record<string, unknown> | undefined;
+  let initial: CustomerUserState;   // cust1 before the client runs
 
   before(async function () {
-    // No skipping: without SOAP::Lite this whole capability is untested, which must show as a failure.
-    const probe = spawnSync('perl', ['-MSOAP::Lite', '-MJSON::PP', '-e1'], { encoding: 'utf8' });
-    if (probe.error || probe.status !== 0) {
+    const { failure } = probe('perl', ['-MSOAP::Lite', '-MJSON::PP', '-e1']);
+    if (failure !== undefined) {
       throw new Error('Perl with SOAP::Lite is required for this test: install it with `apt-get install -y libsoap-lite-perl` '
-        + `(perl -MSOAP::Lite -e1 failed: ${probe.error?.message ?? probe.stderr.trim()})`);
+        + `(perl -MSOAP::Lite -e1 failed: ${failure})`);
     }
     server = await startServer();
-    rowBefore = customerRow(server);
+    initial = customerUserState(server, 'cust1');
     out = await runClient(server.endpoint);
   });
 
@@ -93,7 +62,7 @@ describe('SOAP::Lite client written like the OTRS sample (otrs.SOAPRequest.pl)',
   });
 
   it('finds the demo customer user cust1 before the client runs', function () {
-    expect(rowBefore, 'demo data must contain customer user cust1').to.be.an('object');
+    expect(initial.row, 'demo data must contain customer user cust1').to.be.an('object');
   });
 
   describe('SessionCreate', function () {
@@ -159,20 +128,18 @@ describe('SOAP::Lite client written like the OTRS sample (otrs.SOAPRequest.pl)',
     });
 
     it('stored the text as proper UTF-8 (no double encoding, no Latin-1 bytes)', function () {
-      const row = customerRow(server)!;
+      const row = customerUserState(server, 'cust1').row!;
       expect(row.first_name).to.equal('Ada Augusta');
       expect(row.last_name).to.equal('Müller');
       expect(row.city).to.equal('Köln');
-      expect(row.valid_id).to.equal(rowBefore!.valid_id);
+      expect(row.valid_id).to.equal(initial.row!.valid_id);
     });
   });
 
   describe('CustomerUserUpdate with ValidID 7', function () {
     it('answers with the Error block (HTTP 200) and no record', function () {
       const data = answered(out.UpdateInvalidValidID, 'CustomerUserUpdateResponse');
-      expect(data.Error, 'Error block').to.be.an('object');
-      expect(data.Error.ErrorCode).to.equal('CustomerUserUpdate.InvalidValidID');
-      expect(data.Error.ErrorMessage).to.match(/^CustomerUserUpdate: /).and.contain('7');
+      expectInvalidValidID(data.Error);
       expect(data).not.to.have.property('CustomerUser');
       expect(data.ID).to.equal(undefined);
       expect(out.UpdateInvalidValidID.RequestTypes).to.deep.include({ ValidID: 'xsd:int' });
@@ -180,18 +147,14 @@ describe('SOAP::Lite client written like the OTRS sample (otrs.SOAPRequest.pl)',
 
     it('left the stored customer user exactly as the last successful update left it', async function () {
       // After the full run the row must still hold what UpdateWithUserLogin wrote.
-      const before = customerRow(server)!;
-      expect(before.first_name).to.equal('Ada Augusta');
-      expect(before.last_name).to.equal('Müller');
-      const prefsBefore = customerPreferences(server);
-      const fieldsBefore = customerFieldValues(server);
+      const stored = customerUserState(server, 'cust1');
+      expect(stored.row!.first_name).to.equal('Ada Augusta');
+      expect(stored.row!.last_name).to.equal('Müller');
 
-      // And repeating the failing call alone changes nothing at all.
+      // And repeating the failing call alone changes nothing at all: row, preferences, dynamic-field values.
       const again = await runClient(server.endpoint, ['UpdateInvalidValidID']);
       expect(answered(again.UpdateInvalidValidID, 'CustomerUserUpdateResponse').Error.ErrorCode).to.equal('CustomerUserUpdate.InvalidValidID');
-      expect(customerRow(server)).to.deep.equal(before);
-      expect(customerPreferences(server)).to.deep.equal(prefsBefore);
-      expect(customerFieldValues(server)).to.deep.equal(fieldsBefore);
+      expect(customerUserState(server, 'cust1')).to.deep.equal(stored);
     });
   });
 });

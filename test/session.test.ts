@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { request } from 'node:http';
 import { startServer, type RunningServer } from './support/server.js';
 import { call, envelope, NS, parseResponse } from './support/soap.js';
+import { customerUserState, preferenceValues, sessionData } from './support/state.js';
 
 const agent = '<UserLogin>demo-agent</UserLogin><Password>DemoAgent1!</Password>';
 
@@ -30,11 +31,7 @@ describe('Sessions and access tokens', function () {
       const c = await call(server.endpoint, 'SessionCreate', '<CustomerUserLogin>cust1</CustomerUserLogin><Password>CustPass1!</Password>');
       for (const r of [a, b, c]) expect(r.data.SessionID).to.match(/^[A-Za-z0-9]{32}$/);
       expect(a.data.SessionID).not.to.equal(b.data.SessionID);
-      const db = server.db();
-      const rows = db.prepare('SELECT data_key, data_value FROM sessions WHERE session_id = ?').all(c.data.SessionID) as any[];
-      db.close();
-      const data = Object.fromEntries(rows.map((r) => [r.data_key, r.data_value]));
-      expect(data).to.include({ UserLogin: 'cust1', UserType: 'Customer', SessionSource: 'GenericInterface', UserRemoteAddr: '127.0.0.1' });
+      expect(sessionData(server, c.data.SessionID)).to.include({ UserLogin: 'cust1', UserType: 'Customer', SessionSource: 'GenericInterface', UserRemoteAddr: '127.0.0.1' });
     });
 
     it('prefers UserLogin when both logins are sent', async () => {
@@ -62,10 +59,8 @@ describe('Sessions and access tokens', function () {
 
     it('records UserLastLogin for the customer on a successful login', async () => {
       await call(server.endpoint, 'SessionCreate', '<CustomerUserLogin>cust2</CustomerUserLogin><Password>CustPass2!</Password>');
-      const db = server.db();
-      const row = db.prepare("SELECT preferences_value FROM customer_preferences WHERE user_id = 'cust2' AND preferences_key = 'UserLastLogin'").get() as any;
-      db.close();
-      expect(Math.abs(Number(row.preferences_value) - Date.now() / 1000)).to.be.below(60);
+      const [lastLogin] = preferenceValues(customerUserState(server, 'cust2'), 'UserLastLogin');
+      expect(Math.abs(Number(lastLogin) - Date.now() / 1000)).to.be.below(60);
     });
   });
 

@@ -11,7 +11,7 @@ export interface SoapTransportConfig {
   NameSpace?: string;
   NoNameSpace?: boolean | string;
   MaxLength?: number | string;
-  SOAPAction?: string;
+  SOAPAction?: string;          // 'Yes' | 'No'; empty or missing means Yes
   SOAPActionScheme?: string;
   SOAPActionSeparator?: string;
   SOAPActionFreeText?: string;
@@ -21,7 +21,7 @@ export interface SoapTransportConfig {
   ResponseNameFreeText?: string;
   AdditionalHeaders?: Record<string, string>;
   Sort?: Array<Record<string, unknown>>;
-  /** Project option: also accept the SOAPAction forms of WSDL-generated clients (dialect §4.6). */
+  /** Project option: also accept the SOAPAction forms of WSDL-generated clients, NS/Op and NS-without-slash#Op (dialect §4.6). */
   LenientSOAPAction?: boolean;
   /** Project option: Faults as standard soap:Fault/soap:Server instead of OTRS's shape (dialect §8.1). */
   StandardFaults?: boolean;

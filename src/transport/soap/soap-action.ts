@@ -1,22 +1,22 @@
 // SOAPAction and operation naming, as Znuny's HTTP::SOAP provider does it (dialect §4.2-§4.6, §7). The pipeline
 // calls these in the order of §3: parse + namespace check (step 5), operation cross-check (11), local name (12),
 // value check (13). Config values follow Perl truthiness where OTRS tests them with `||` / `if`.
+import type { SoapTransportConfig } from '../../webservices/webservice.js';
 import type { SoapMap } from './xml-reader.js';
+import { compareCodePoints } from './xml-writer.js';
 
-/** Subset of the OTRS Provider.Transport.Config (§11). */
-export interface SoapActionConfig {
-  NameSpace: string;
-  NoNameSpace?: boolean;
-  SOAPAction?: string;          // 'Yes' | 'No'; empty or missing means Yes
-  SOAPActionScheme?: string;
-  SOAPActionSeparator?: string;
-  SOAPActionFreeText?: string;
-  RequestNameScheme?: string;
-  RequestNameFreeText?: string;
-  ResponseNameScheme?: string;
-  ResponseNameFreeText?: string;
-  /** Project option (§4.6 decision): also accept the WSDL form NS/Op and NS-without-slash#Op. */
-  LenientSOAPAction?: boolean;
+/** The web service's Provider.Transport.Config (§11) as these rules read it, made by soapActionConfig. */
+export type SoapActionConfig = Omit<SoapTransportConfig, 'NameSpace' | 'NoNameSpace' | 'LenientSOAPAction'>
+  & { NameSpace: string; NoNameSpace?: boolean; LenientSOAPAction?: boolean };
+
+/** NameSpace always a string; NoNameSpace is set only by true or '1', LenientSOAPAction only by true. */
+export function soapActionConfig(cfg: SoapTransportConfig): SoapActionConfig {
+  return {
+    ...cfg,
+    NameSpace: cfg.NameSpace ?? '',
+    NoNameSpace: cfg.NoNameSpace === true || cfg.NoNameSpace === '1',
+    LenientSOAPAction: cfg.LenientSOAPAction === true,
+  };
 }
 
 export interface ParsedSoapAction { namespace?: string; operation?: string }
@@ -136,18 +136,4 @@ export function firstBodyOperation(body: SoapMap): string {
   let first: string | undefined;
   for (const key of Object.keys(body)) if (first === undefined || compareCodePoints(key, first) < 0) first = key;
   return first ?? '';
-}
-
-function compareCodePoints(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    let x = a.charCodeAt(i), y = b.charCodeAt(i);
-    if (x === y) continue;
-    if (x >= 0xd800 && y >= 0xd800) {
-      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
-      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
-    }
-    return x - y;
-  }
-  return a.length - b.length;
 }

@@ -7,7 +7,7 @@ import { readEnvelope, XmlParseError, XmlRefusedError, type SoapValue, type XmlL
 import { writeFault, writeResponse, SerializeError, type ResponseValue, type SortSpec } from './xml-writer.js';
 import {
   checkNamespace, checkOperationMatch, checkSoapActionValue, firstBodyOperation, localOperationName,
-  parseSoapAction, responseName, type SoapActionConfig,
+  parseSoapAction, responseName, soapActionConfig, type SoapActionConfig,
 } from './soap-action.js';
 
 export interface TransportLimits { maxLength: number; xml: XmlLimits; keepAlive: boolean }
@@ -29,14 +29,7 @@ export class SoapTransport {
   private readonly additionalHeaders: string[];
 
   constructor(private readonly cfg: SoapTransportConfig, private readonly limits: TransportLimits) {
-    this.action = {
-      NameSpace: cfg.NameSpace ?? '',
-      NoNameSpace: cfg.NoNameSpace === true || cfg.NoNameSpace === '1',
-      SOAPAction: cfg.SOAPAction, SOAPActionScheme: cfg.SOAPActionScheme, SOAPActionSeparator: cfg.SOAPActionSeparator,
-      SOAPActionFreeText: cfg.SOAPActionFreeText, RequestNameScheme: cfg.RequestNameScheme, RequestNameFreeText: cfg.RequestNameFreeText,
-      ResponseNameScheme: cfg.ResponseNameScheme, ResponseNameFreeText: cfg.ResponseNameFreeText,
-      LenientSOAPAction: cfg.LenientSOAPAction === true,
-    };
+    this.action = soapActionConfig(cfg);
     // A MaxLength that is not an integer means no limit in OTRS (§2.3); here the server-wide limit still applies.
     const own = Number(cfg.MaxLength);
     this.maxLength = Number.isInteger(own) && own > 0 ? own : limits.maxLength;

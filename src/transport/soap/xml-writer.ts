@@ -64,8 +64,11 @@ function checkName(name: string): void {
   if (knownNames.size < 4096) knownNames.add(name);
 }
 
-/** Perl's sort: code-point order. UTF-16 order differs only when a surrogate meets U+E000-U+FFFF. */
-function compareCodePoints(a: string, b: string): number {
+/**
+ * Perl's sort: code-point order. UTF-16 order differs only when a surrogate meets U+E000-U+FFFF. Also names the
+ * operation of a request (its first Body child, dialect §4.1).
+ */
+export function compareCodePoints(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     let x = a.charCodeAt(i), y = b.charCodeAt(i);
