@@ -2,6 +2,7 @@
 // a non-empty map" check, credentials in OTRS order, list normalisation, and request-shape validation with ajv.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { AuthenticatedUser } from '../domain/Auth.js';
+import { DomainError } from '../domain/errors.js';
 import type { Client, OperationResult, RequestData, RequestMap, Services } from './operation.js';
 
 /**
@@ -63,6 +64,16 @@ export async function authorizeAgent(s: Services, operation: string, data: Reque
     return returnError(operation, 'AccessDenied', `User does not have access to ${what}!`);
   }
   return user;
+}
+
+/** Runs the domain part of an operation: a broken domain rule becomes `<Operation>.<Reason>` (DomainError), anything else propagates. */
+export async function withDomainErrors(operation: string, fn: () => Promise<OperationResult>): Promise<OperationResult> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof DomainError) return returnError(operation, e.reason, e.message);
+    throw e;
+  }
 }
 
 export const isOperationResult = (v: AuthenticatedUser | OperationResult): v is OperationResult => 'Success' in v;

@@ -3,8 +3,7 @@
 // the company nested in `CustomerCompany` (§4.4). Both forms work under both names, and the answer carries
 // both add-on and OTRS 8 keys: CustomerID and the whole CustomerCompany record. One transaction.
 import { customerCompanyCreate, customerCompanyGet, type CustomerCompanyCreateRequest } from '../../domain/CustomerCompany.js';
-import { DomainError } from '../../domain/errors.js';
-import { authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, returnError } from '../common.js';
+import { authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, returnError, withDomainErrors } from '../common.js';
 import type { Client, Operation, OperationResult, RequestData, RequestMap, Services } from '../operation.js';
 import { normaliseLists } from '../CustomerUser/shared.js';
 import { checkSource, companyFields, companyProperties, dynamicFields, flattenNested, validId } from './shared.js';
@@ -32,7 +31,7 @@ export class CustomerCompanyCreate implements Operation {
     const user = await authorizeAgent(this.s, op, data, client, this.s.config.customerUserAdminGroups, 'create customer companies');
     if (isOperationResult(user)) return user;
 
-    try {
+    return withDomainErrors(op, async () => {
       const d = normaliseLists(flattenNested(data, false));
       // Required means non-empty (OTRS: "Need CustomerID!"); xsi:nil counts as not sent.
       for (const key of ['CustomerID', 'CustomerCompanyName', 'ValidID']) {
@@ -47,10 +46,7 @@ export class CustomerCompanyCreate implements Operation {
         return customerCompanyGet(repos, id, true);
       });
       return { Success: true, Data: { CustomerID: record!.CustomerID as string, CustomerCompany: record } };
-    } catch (e) {
-      if (e instanceof DomainError) return returnError(op, e.reason, e.message);
-      throw e;
-    }
+    });
   }
 }
 

@@ -5,7 +5,7 @@
 // every customer user of the company and its dynamic-field values along, all in one transaction.
 import { customerCompanyGet, customerCompanyUpdate, type CustomerCompanyUpdateRequest } from '../../domain/CustomerCompany.js';
 import { DomainError } from '../../domain/errors.js';
-import { authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, returnError, stringOrNull } from '../common.js';
+import { authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, returnError, stringOrNull, withDomainErrors } from '../common.js';
 import type { Client, Operation, OperationResult, RequestData, RequestMap, Services } from '../operation.js';
 import { normaliseLists } from '../CustomerUser/shared.js';
 import { companyFields, companyProperties, dynamicFields, flattenNested, validId } from './shared.js';
@@ -31,7 +31,7 @@ export class CustomerCompanyUpdate implements Operation {
     const user = await authorizeAgent(this.s, op, data, client, this.s.config.customerUserAdminGroups, 'change customer companies');
     if (isOperationResult(user)) return user;
 
-    try {
+    return withDomainErrors(op, async () => {
       const d = normaliseLists(flattenNested(data, true));
       const byCompanyId = d.CustomerCompanyID !== undefined && d.CustomerCompanyID !== null && d.CustomerCompanyID !== '';
       const current = byCompanyId ? d.CustomerCompanyID : d.CustomerID;
@@ -44,10 +44,7 @@ export class CustomerCompanyUpdate implements Operation {
         return customerCompanyGet(repos, id, true);
       });
       return { Success: true, Data: { CustomerID: record!.CustomerID as string, CustomerCompany: record } };
-    } catch (e) {
-      if (e instanceof DomainError) return returnError(op, e.reason, e.message);
-      throw e;
-    }
+    });
   }
 }
 

@@ -2,8 +2,7 @@
 // CustomerUserAdd (§3.2), whose clients send the record nested as Data.CustomerUser with UserLogin: both forms
 // are accepted, and the answer carries what both expect (UserLogin and CustomerUser).
 import { customerUserAdd, customerUserDataGet, newPasswordHash } from '../../domain/CustomerUser.js';
-import { DomainError } from '../../domain/errors.js';
-import { authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, returnError, stringOrNull } from '../common.js';
+import { authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, returnError, stringOrNull, withDomainErrors } from '../common.js';
 import type { Client, Operation, OperationResult, RequestData, RequestMap, Services } from '../operation.js';
 import { changeSetProperties, normaliseLists, recordOptions, toChangeSet } from './shared.js';
 
@@ -38,7 +37,7 @@ export class CustomerUserCreate implements Operation {
     if (typeof changes === 'string') return returnError(op, 'InvalidValidID', changes);
 
     const passwordHash = await newPasswordHash(changes.UserPassword, this.s.passwords);
-    try {
+    return withDomainErrors(op, async () => {
       const record = await this.s.storage.transaction(async (repos) => {
         const login = await customerUserAdd(repos, {
           ...changes, ValidID: changes.ValidID!, UserLogin: normalised.CustomerUserLogin as string, Source: (normalised.Source ?? undefined) as string | undefined,
@@ -46,9 +45,6 @@ export class CustomerUserCreate implements Operation {
         return customerUserDataGet(repos, login, recordOptions(this.s.config));
       });
       return { Success: true, Data: { UserLogin: record!.UserLogin as string, CustomerUser: record } };
-    } catch (e) {
-      if (e instanceof DomainError) return returnError(op, e.reason, e.message);
-      throw e;
-    }
+    });
   }
 }

@@ -2,8 +2,7 @@
 // contracts §3.6): ID names the customer user; only the fields sent change; DynamicField and UserPreferences
 // entries are created or updated; the answer is the whole record. Everything happens in one transaction.
 import { customerUserDataGet, customerUserUpdate, newPasswordHash } from '../../domain/CustomerUser.js';
-import { DomainError } from '../../domain/errors.js';
-import { authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, returnError, stringOrNull } from '../common.js';
+import { authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, returnError, stringOrNull, withDomainErrors } from '../common.js';
 import type { Client, Operation, OperationResult, RequestData, Services } from '../operation.js';
 import { changeSetProperties, normaliseLists, recordOptions, toChangeSet } from './shared.js';
 
@@ -32,16 +31,13 @@ export class CustomerUserUpdate implements Operation {
     if (typeof changes === 'string') return returnError(op, 'InvalidValidID', changes);
 
     const passwordHash = await newPasswordHash(changes.UserPassword, this.s.passwords);
-    try {
+    return withDomainErrors(op, async () => {
       const record = await this.s.storage.transaction(async (repos) => {
         const login = await customerUserUpdate(repos, { ...changes, ID: normalised.ID as string, CustomerUserLogin: (normalised.CustomerUserLogin ?? undefined) as string | undefined },
           Number(user.UserID), this.s.config, this.s.passwords, passwordHash);
         return customerUserDataGet(repos, login, recordOptions(this.s.config));
       });
       return { Success: true, Data: { ID: record!.UserLogin as string, CustomerUser: record } };
-    } catch (e) {
-      if (e instanceof DomainError) return returnError(op, e.reason, e.message);
-      throw e;
-    }
+    });
   }
 }
