@@ -69,6 +69,8 @@ async function buildRecord(repos: Repositories, row: CustomerUserRow, opts: Reco
   }
   rec.UserLogin = row.login;
   rec.UserID = row.login;
+  // The OTRS 8 CustomerUserCreate answer carries the login under this name too (contracts §3.1).
+  rec.CustomerUserLogin = row.login;
   rec.ValidID = row.valid_id;
   rec.Source = 'CustomerUser';
   rec.CreateTime = row.create_time;

@@ -3,6 +3,7 @@
 // script, and the checks on a reported call that every client shares (its own shape of the call stays in its file).
 import { expect } from 'chai';
 import { execFile, spawnSync } from 'node:child_process';
+import { dumpDatabase } from './dump.js';
 import type { RunningServer } from './server.js';
 import { accessTokenRow, sessionData } from './state.js';
 
@@ -79,4 +80,17 @@ export function expectTokenOfSessionUser(server: RunningServer, accessToken: unk
   const row = accessTokenRow(server, accessToken as string);
   expect(row, 'access_token row for the jti').to.be.an('object');
   expect(String(row!.user_id)).to.equal(sessionData(server, sessionId).UserID);
+}
+
+/** One run of a client script with the whole database before and after it (dumpDatabase). */
+export interface DumpedRun<T> { out: T; before: Record<string, unknown[]>; after: Record<string, unknown[]> }
+
+/**
+ * Runs a client script (`run`) between two dumps of the server's database, for "a rejected call changes nothing,
+ * row for row". The calls should authenticate by SessionID: a password login writes the agent's preferences.
+ */
+export async function runBetweenDumps<T>(server: RunningServer, run: () => Promise<T>): Promise<DumpedRun<T>> {
+  const before = dumpDatabase(server);
+  const out = await run();
+  return { out, before, after: dumpDatabase(server) };
 }
