@@ -3,10 +3,27 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { DB } from './schema.js';
 import { migrationProvider } from './migrations.js';
 import { Repositories } from './repositories.js';
+
+/** Kysely prepares every query anew; the same SQL text reuses its prepared statement instead (bounded). */
+function withStatementCache(sqlite: Database.Database, max = 1000): SqliteDatabase {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (!statement) {
+        if (cache.size >= max) cache.clear();
+        statement = sqlite.prepare(sql);
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+}
 
 export interface StorageOptions { url: string; synchronous?: 'NORMAL' | 'FULL' }
 
@@ -32,7 +49,7 @@ export class Storage {
     // SQLite's own lower() folds ASCII only. The lower() of this connection (and so of the lower(login) indexes)
     // folds like JavaScript's toLowerCase(), i.e. Unicode.
     sqlite.function('lower', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v));
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     const storage = new Storage(db, () => sqlite.close());
     const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
     if (error) throw error instanceof Error ? error : new Error(String(error));
