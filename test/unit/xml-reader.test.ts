@@ -1,26 +1,13 @@
 // Request XML -> data (dialect §5, §2.9, §8.3). Expected expat positions were checked against expat 2.5
 // (the parser under XML::Parser) for these exact inputs.
 import { expect } from 'chai';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { goldenDir } from '../support/golden.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   DEFAULT_XML_LIMITS, readEnvelope, XmlParseError, XmlRefusedError, type ParsedEnvelope, type SoapMap, type SoapValue,
 } from '../../src/transport/soap/xml-reader.js';
 
-function findGoldenDir(): string {
-  for (let dir of [dirname(fileURLToPath(import.meta.url)), process.cwd()]) {
-    for (;;) {
-      const candidate = join(dir, 'shared', 'research', 'znuny-golden');
-      if (existsSync(candidate)) return candidate;
-      const up = dirname(dir);
-      if (up === dir) break;
-      dir = up;
-    }
-  }
-  throw new Error('golden captures (shared/research/znuny-golden) not found');
-}
-const goldenDir = findGoldenDir();
 
 // The envelope of Deserialize.t (§6.1 attributes), no default namespace.
 const ENV_OPEN = '<soap:Envelope soap:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/" '

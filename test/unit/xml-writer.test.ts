@@ -1,26 +1,13 @@
 // Data -> the exact OTRS response bytes (dialect §6, §7, §8.1, §8.2), checked against the golden captures.
 import { expect } from 'chai';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { goldenDir } from '../support/golden.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   escapeText, SerializeError, writeFault, writeResponse, type EnvelopeOptions, type ResponseValue, type SortSpec,
 } from '../../src/transport/soap/xml-writer.js';
 import { readEnvelope, type SoapMap } from '../../src/transport/soap/xml-reader.js';
 
-function findGoldenDir(): string {
-  for (let dir of [dirname(fileURLToPath(import.meta.url)), process.cwd()]) {
-    for (;;) {
-      const candidate = join(dir, 'shared', 'research', 'znuny-golden');
-      if (existsSync(candidate)) return candidate;
-      const up = dirname(dir);
-      if (up === dir) break;
-      dir = up;
-    }
-  }
-  throw new Error('golden captures (shared/research/znuny-golden) not found');
-}
-const goldenDir = findGoldenDir();
 
 /** Status line, headers and body of a capture. */
 function golden(name: string): { status: string; contentLength: number; body: string } {
