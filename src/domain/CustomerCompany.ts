@@ -6,6 +6,7 @@ import type { Repositories } from '../storage/repositories.js';
 import type { CustomerCompanyChanges, CustomerCompanyRow } from '../storage/customer-company-repository.js';
 import { dbTimestamp } from '../storage/time.js';
 import { DomainError } from './errors.js';
+import { checkValidID } from './Valid.js';
 import { prepareFieldValues, recordValue, resolveField } from './DynamicField.js';
 
 export const OBJECT_TYPE = 'CustomerCompany';
@@ -24,7 +25,6 @@ export type CustomerCompanyField = keyof typeof CUSTOMER_COMPANY_MAP;
 
 /** customer_company.customer_id is varchar(150). */
 const CUSTOMER_ID_MAX = 150;
-const VALID_IDS = [1, 2, 3];
 
 export type DynamicFieldInput = { Name: string; Value: Array<string | null> };
 export type CustomerCompanyRecord = Record<string, string | number | Array<{ Name: string; Value: string | number | string[] }>>;
@@ -90,7 +90,7 @@ export async function customerCompanyCreate(repos: Repositories, req: CustomerCo
   checkCustomerId(req.CustomerID);
   if (!req.fields.CustomerCompanyName) throw new DomainError('MissingParameter', 'CustomerCompanyName parameter is missing!');
   const columns = checkFields(req.fields);
-  checkValidId(req.ValidID);
+  checkValidID(req.ValidID);
   if (await repos.customerCompanies.idTaken(req.CustomerID)) {
     throw new DomainError('CustomerIDInUse', `A customer company with the CustomerID '${req.CustomerID}' already exists!`);
   }
@@ -130,7 +130,7 @@ export async function customerCompanyUpdate(repos: Repositories, req: CustomerCo
   const name = req.fields.CustomerCompanyName;
   if (name && name !== row.name) await checkNameFree(repos, name, row.customer_id);
   if (req.ValidID !== undefined) {
-    checkValidId(req.ValidID);
+    checkValidID(req.ValidID);
     changes.valid_id = req.ValidID;
   }
   const fieldUpdates = await prepareDynamicFields(repos, req.DynamicField, changedBy, policy);
@@ -163,12 +163,6 @@ function checkFields(fields: CustomerCompanyUpdateRequest['fields']): CustomerCo
     changes[spec.column] = value;
   }
   return changes as CustomerCompanyChanges;
-}
-
-function checkValidId(validId: number): void {
-  if (!VALID_IDS.includes(validId)) {
-    throw new DomainError('InvalidValidID', `ValidID '${validId}' is invalid: it must be 1 (valid), 2 (invalid) or 3 (invalid-temporarily)!`);
-  }
 }
 
 /** customer_company.name is UNIQUE in OTRS; here the check ignores case, as every company lookup does. */

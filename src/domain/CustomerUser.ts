@@ -4,6 +4,7 @@
 import type { Repositories, CustomerUserRow, CustomerUserChanges } from '../storage/repositories.js';
 import { dbTimestamp } from '../storage/time.js';
 import { DomainError } from './errors.js';
+import { checkValidID } from './Valid.js';
 import { companyFields } from './CustomerCompany.js';
 import { checkEmail, checkMailExchanger, type EmailCheckConfig } from './CheckItem.js';
 import { prepareFieldValues, recordValue, resolveField } from './DynamicField.js';
@@ -161,10 +162,6 @@ function checkFields(fields: CustomerUserChangeSet['fields']): void {
   }
 }
 
-function checkValidId(validId: number): void {
-  if (![1, 2, 3].includes(validId)) throw new DomainError('InvalidValidID', `ValidID '${validId}' is invalid: it must be 1 (valid), 2 (invalid) or 3 (invalid-temporarily)!`);
-}
-
 /** Dynamic fields and preferences are checked (and unknown fields created) before anything else is written. */
 async function prepareExtras(repos: Repositories, req: CustomerUserChangeSet, changedBy: number, policy: CustomerUserPolicy) {
   const fieldUpdates: Array<{ fieldId: number; rows: ReturnType<typeof prepareFieldValues> }> = [];
@@ -246,7 +243,7 @@ export async function customerUserUpdate(repos: Repositories, req: CustomerUserU
     changes.login = login;
   }
 
-  if (req.ValidID !== undefined) checkValidId(req.ValidID);
+  if (req.ValidID !== undefined) checkValidID(req.ValidID);
   // Removing the password removes the ability to log in: the account stays, and is no longer valid.
   let validId = req.ValidID ?? row.valid_id;
   if (passwordHash === null) {
@@ -288,7 +285,7 @@ export async function customerUserAdd(repos: Repositories, req: CustomerUserCrea
     if (spec.required && (v === undefined || v === null || v === '')) throw new DomainError('MissingParameter', `${key} parameter is missing!`);
   }
   checkFields(req.fields);
-  checkValidId(req.ValidID);
+  checkValidID(req.ValidID);
   if (await repos.customerUserLoginTaken(req.UserLogin, -1)) throw new DomainError('LoginInUse', `A customer user with the login '${req.UserLogin}' already exists!`);
   if (req.UserPassword) await checkPassword(req.UserPassword, [], policy, passwords);
   const email = req.fields.UserEmail!;

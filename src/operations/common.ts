@@ -3,6 +3,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { AuthenticatedUser } from '../domain/Auth.js';
 import { DomainError } from '../domain/errors.js';
+import { invalidValidID } from '../domain/Valid.js';
 import type { Client, OperationResult, RequestData, RequestMap, Services } from './operation.js';
 
 /**
@@ -74,6 +75,13 @@ export async function withDomainErrors(operation: string, fn: () => Promise<Oper
     if (e instanceof DomainError) return returnError(operation, e.reason, e.message);
     throw e;
   }
+}
+
+/** ValidID as sent: digits only, else InvalidValidID (whether it is 1..3 is the domain's rule). */
+export function parseValidID(v: RequestData | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !/^[0-9]{1,9}$/.test(v)) throw invalidValidID(typeof v === 'string' ? v : '(a structure)');
+  return Number(v);
 }
 
 export const isOperationResult = (v: AuthenticatedUser | OperationResult): v is OperationResult => 'Success' in v;

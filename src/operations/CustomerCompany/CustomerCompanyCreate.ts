@@ -3,10 +3,10 @@
 // the company nested in `CustomerCompany` (§4.4). Both forms work under both names, and the answer carries
 // both add-on and OTRS 8 keys: CustomerID and the whole CustomerCompany record. One transaction.
 import { customerCompanyCreate, customerCompanyGet, type CustomerCompanyCreateRequest } from '../../domain/CustomerCompany.js';
-import { authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, returnError, withDomainErrors } from '../common.js';
+import { authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, returnError, withDomainErrors, parseValidID } from '../common.js';
 import type { Client, Operation, OperationResult, RequestData, RequestMap, Services } from '../operation.js';
 import { normaliseLists } from '../CustomerUser/shared.js';
-import { checkSource, companyFields, companyProperties, dynamicFields, flattenNested, validId } from './shared.js';
+import { checkSource, companyFields, companyProperties, dynamicFields, flattenNested } from './shared.js';
 
 /** The request shape after the nested form is flattened and the DynamicField list normalised. */
 const schema = {
@@ -51,5 +51,5 @@ export class CustomerCompanyCreate implements Operation {
 }
 
 function toRequest(d: RequestMap): CustomerCompanyCreateRequest {
-  return { CustomerID: d.CustomerID as string, fields: companyFields(d), ValidID: validId(d.ValidID)!, DynamicField: dynamicFields(d) };
+  return { CustomerID: d.CustomerID as string, fields: companyFields(d), ValidID: parseValidID(d.ValidID)!, DynamicField: dynamicFields(d) };
 }

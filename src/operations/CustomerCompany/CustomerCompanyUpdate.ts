@@ -5,10 +5,10 @@
 // every customer user of the company and its dynamic-field values along, all in one transaction.
 import { customerCompanyGet, customerCompanyUpdate, type CustomerCompanyUpdateRequest } from '../../domain/CustomerCompany.js';
 import { DomainError } from '../../domain/errors.js';
-import { authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, returnError, stringOrNull, withDomainErrors } from '../common.js';
+import { authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, returnError, stringOrNull, withDomainErrors, parseValidID } from '../common.js';
 import type { Client, Operation, OperationResult, RequestData, RequestMap, Services } from '../operation.js';
 import { normaliseLists } from '../CustomerUser/shared.js';
-import { companyFields, companyProperties, dynamicFields, flattenNested, validId } from './shared.js';
+import { companyFields, companyProperties, dynamicFields, flattenNested } from './shared.js';
 
 /** The request shape after the nested form is flattened and the DynamicField list normalised. */
 const schema = {
@@ -59,7 +59,7 @@ function toRequest(d: RequestMap, byCompanyId: boolean): CustomerCompanyUpdateRe
     CustomerCompanyID: (byCompanyId ? d.CustomerCompanyID : d.CustomerID) as string,
     CustomerID: newId,
     fields: companyFields(d),
-    ValidID: validId(d.ValidID),
+    ValidID: parseValidID(d.ValidID),
     DynamicField: dynamicFields(d),
   };
 }

@@ -21,15 +21,6 @@ export function companyFields(d: RequestMap): Partial<Record<CustomerCompanyFiel
   return fields;
 }
 
-/** ValidID as a number; anything but digits is an InvalidValidID, like a number out of 1..3 (checked in the domain). */
-export function validId(v: RequestData | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string' || !/^[0-9]{1,9}$/.test(v)) {
-    throw new DomainError('InvalidValidID', `ValidID '${typeof v === 'string' ? v : '(a structure)'}' is invalid: it must be 1 (valid), 2 (invalid) or 3 (invalid-temporarily)!`);
-  }
-  return Number(v);
-}
-
 export const dynamicFields = (d: RequestMap) => d.DynamicField as DynamicFieldInput[] | undefined;
 
 /** The keys that describe the company itself (flat OTRS 8 form, or inside CustomerCompany in the add-on's form). */

@@ -33,11 +33,10 @@ export class CustomerUserCreate implements Operation {
     const normalised = normaliseLists(flatten(data));
     const invalid = checkSchema(op, validate, normalised);
     if (invalid) return invalid;
-    const changes = toChangeSet(normalised);
-    if (typeof changes === 'string') return returnError(op, 'InvalidValidID', changes);
 
-    const passwordHash = await newPasswordHash(changes.UserPassword, this.s.passwords);
     return withDomainErrors(op, async () => {
+      const changes = toChangeSet(normalised);
+      const passwordHash = await newPasswordHash(changes.UserPassword, this.s.passwords);
       const record = await this.s.storage.transaction(async (repos) => {
         const login = await customerUserAdd(repos, {
           ...changes, ValidID: changes.ValidID!, UserLogin: normalised.CustomerUserLogin as string, Source: (normalised.Source ?? undefined) as string | undefined,

@@ -27,11 +27,10 @@ export class CustomerUserUpdate implements Operation {
     const normalised = normaliseLists(data);
     const invalid = checkSchema(op, validate, normalised);
     if (invalid) return invalid;
-    const changes = toChangeSet(normalised);
-    if (typeof changes === 'string') return returnError(op, 'InvalidValidID', changes);
 
-    const passwordHash = await newPasswordHash(changes.UserPassword, this.s.passwords);
     return withDomainErrors(op, async () => {
+      const changes = toChangeSet(normalised);
+      const passwordHash = await newPasswordHash(changes.UserPassword, this.s.passwords);
       const record = await this.s.storage.transaction(async (repos) => {
         const login = await customerUserUpdate(repos, { ...changes, ID: normalised.ID as string, CustomerUserLogin: (normalised.CustomerUserLogin ?? undefined) as string | undefined },
           Number(user.UserID), this.s.config, this.s.passwords, passwordHash);

@@ -2,7 +2,7 @@
 // UserPassword, DynamicField and UserPreferences lists) and their translation into the domain's change set.
 import { CUSTOMER_USER_MAP, type CustomerUserField, type RecordOptions } from '../../domain/CustomerUser.js';
 import type { Config } from '../../config.js';
-import { asList, stringOrNull } from '../common.js';
+import { asList, parseValidID, stringOrNull } from '../common.js';
 import type { RequestMap } from '../operation.js';
 
 /** Schema properties of everything a create or an update may change (after normaliseLists). */
@@ -47,20 +47,15 @@ export interface ChangeSet {
   UserPreferences?: Array<{ Key: string; Value: string | null }>;
 }
 
-/** Validated request data -> the domain's change set; a malformed ValidID gives its error text instead. */
-export function toChangeSet(d: RequestMap): ChangeSet | string {
+/** Validated request data -> the domain's change set (a malformed ValidID throws InvalidValidID). */
+export function toChangeSet(d: RequestMap): ChangeSet {
   const fields: ChangeSet['fields'] = {};
   for (const key of Object.keys(CUSTOMER_USER_MAP) as CustomerUserField[]) {
     if (d[key] !== undefined) fields[key] = d[key] as string | null;
   }
-  let ValidID: number | undefined;
-  if (d.ValidID !== undefined) {
-    if (!/^[0-9]{1,9}$/.test(d.ValidID as string)) return `ValidID '${d.ValidID}' is invalid: it must be 1 (valid), 2 (invalid) or 3 (invalid-temporarily)!`;
-    ValidID = Number(d.ValidID);
-  }
   return {
     fields,
-    ValidID,
+    ValidID: parseValidID(d.ValidID),
     UserPassword: d.UserPassword as string | null | undefined,
     DynamicField: d.DynamicField as ChangeSet['DynamicField'],
     UserPreferences: d.UserPreferences as ChangeSet['UserPreferences'],

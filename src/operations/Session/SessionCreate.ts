@@ -1,7 +1,7 @@
 // Session::SessionCreate (Znuny Operation/Session/SessionCreate.pm, dialect §10.3): a 32-character SessionID for
 // an agent (UserLogin wins) or a customer (CustomerUserLogin).
 import type { AuthenticatedUser } from '../../domain/Auth.js';
-import { checkSchema, compileSchema, isHashRefWithData, perlTrue, returnError, stringOrNull } from '../common.js';
+import { checkSchema, compileSchema, isHashRefWithData, isOperationResult, perlTrue, returnError, stringOrNull } from '../common.js';
 import type { Client, Operation, OperationResult, RequestData, RequestMap, Services } from '../operation.js';
 
 /** Credentials are strings; anything else (a structure, a list) is refused before a login is tried. */
@@ -24,14 +24,12 @@ export async function login(s: Services, operation: string, data: RequestData, c
   return user ?? returnError(operation, 'AuthFail', 'Authorization failing!');
 }
 
-export const isResult = (v: AuthenticatedUser | OperationResult): v is OperationResult => 'Success' in v;
-
 export class SessionCreate implements Operation {
   constructor(private readonly s: Services, private readonly name: string) {}
 
   async run(data: RequestData, client: Client): Promise<OperationResult> {
     const user = await login(this.s, this.name, data, client);
-    if (isResult(user)) return user;
+    if (isOperationResult(user)) return user;
     const SessionID = await this.s.sessions.create(user, client);
     return { Success: true, Data: { SessionID } };
   }
