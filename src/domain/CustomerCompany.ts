@@ -7,6 +7,7 @@ import type { CustomerCompanyChanges, CustomerCompanyRow } from '../storage/cust
 import { dbTimestamp } from '../storage/time.js';
 import { DomainError } from './errors.js';
 import { checkValidID } from './Valid.js';
+import { mapChanges } from './FieldMap.js';
 import { prepareFieldValues, recordValue, resolveField } from './DynamicField.js';
 
 export const OBJECT_TYPE = 'CustomerCompany';
@@ -155,14 +156,7 @@ function checkCustomerId(id: string): void {
 
 /** Length and required checks of the map fields sent; returns the column changes. */
 function checkFields(fields: CustomerCompanyUpdateRequest['fields']): CustomerCompanyChanges {
-  const changes: Record<string, string | null> = {};
-  for (const [key, value] of Object.entries(fields) as Array<[CustomerCompanyField, string | null]>) {
-    const spec = CUSTOMER_COMPANY_MAP[key];
-    if (spec.required && (value === null || value === '')) throw new DomainError('InvalidParameter', `Parameter ${key} must not be empty!`);
-    if (value !== null && [...value].length > spec.max) throw new DomainError('InvalidParameter', `Parameter ${key} is longer than ${spec.max} characters!`);
-    changes[spec.column] = value;
-  }
-  return changes as CustomerCompanyChanges;
+  return mapChanges(CUSTOMER_COMPANY_MAP, fields) as CustomerCompanyChanges;
 }
 
 /** customer_company.name is UNIQUE in OTRS; here the check ignores case, as every company lookup does. */

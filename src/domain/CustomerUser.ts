@@ -5,6 +5,7 @@ import type { Repositories, CustomerUserRow, CustomerUserChanges } from '../stor
 import { dbTimestamp } from '../storage/time.js';
 import { DomainError } from './errors.js';
 import { checkValidID } from './Valid.js';
+import { mapChanges } from './FieldMap.js';
 import { companyFields } from './CustomerCompany.js';
 import { checkEmail, checkMailExchanger, type EmailCheckConfig } from './CheckItem.js';
 import { prepareFieldValues, recordValue, resolveField } from './DynamicField.js';
@@ -154,14 +155,6 @@ function checkLogin(login: string, policy: CustomerUserPolicy): void {
   checkLoginLength(login, policy.loginMinLength);
 }
 
-function checkFields(fields: CustomerUserChangeSet['fields']): void {
-  for (const [key, value] of Object.entries(fields) as Array<[CustomerUserField, string | null]>) {
-    const spec = CUSTOMER_USER_MAP[key];
-    if (spec.required && (value === null || value === '')) throw new DomainError('InvalidParameter', `Parameter ${key} must not be empty!`);
-    if (value !== null && [...value].length > spec.max) throw new DomainError('InvalidParameter', `Parameter ${key} is longer than ${spec.max} characters!`);
-  }
-}
-
 /** Dynamic fields and preferences are checked (and unknown fields created) before anything else is written. */
 async function prepareExtras(repos: Repositories, req: CustomerUserChangeSet, changedBy: number, policy: CustomerUserPolicy) {
   const fieldUpdates: Array<{ fieldId: number; rows: ReturnType<typeof prepareFieldValues> }> = [];
@@ -228,11 +221,7 @@ export async function customerUserUpdate(repos: Repositories, req: CustomerUserU
   const row = await repos.customerUserByLogin(req.ID);
   if (!row) throw new DomainError('NotFound', `No customer user found with ID '${req.ID}'!`);
 
-  checkFields(req.fields);
-  const changes: CustomerUserChanges = {};
-  for (const [key, value] of Object.entries(req.fields) as Array<[CustomerUserField, string | null]>) {
-    (changes as Record<string, string | null>)[CUSTOMER_USER_MAP[key].column] = value;
-  }
+  const changes = mapChanges(CUSTOMER_USER_MAP, req.fields) as CustomerUserChanges;
 
   let newLogin = row.login;
   if (req.CustomerUserLogin !== undefined && req.CustomerUserLogin !== '' && req.CustomerUserLogin !== row.login) {
@@ -284,7 +273,7 @@ export async function customerUserAdd(repos: Repositories, req: CustomerUserCrea
     const v = req.fields[key as CustomerUserField];
     if (spec.required && (v === undefined || v === null || v === '')) throw new DomainError('MissingParameter', `${key} parameter is missing!`);
   }
-  checkFields(req.fields);
+  mapChanges(CUSTOMER_USER_MAP, req.fields);
   checkValidID(req.ValidID);
   if (await repos.customerUserLoginTaken(req.UserLogin, -1)) throw new DomainError('LoginInUse', `A customer user with the login '${req.UserLogin}' already exists!`);
   if (req.UserPassword) await checkPassword(req.UserPassword, [], policy, passwords);
