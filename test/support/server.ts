@@ -20,12 +20,22 @@ export interface RunningServer {
   output: () => string;  // everything the server printed so far
   /** Opens the server's database read-only, for asserting stored state. */
   db: () => Database.Database;
+  /** The server process (for signals, RSS and exit checks). */
+  pid: number;
+  child: ChildProcess;
+  /** Kills the process with SIGKILL and waits for it; the database files stay (for a restart on them). */
+  kill: () => Promise<void>;
   stop: () => Promise<void>;
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'otrs-gi-test-'));
-  const dbPath = join(dir, 'otrs.sqlite');
+export interface StartOptions {
+  /** Use this database file instead of a fresh one (it is then not deleted on stop). */
+  dbPath?: string;
+}
+
+export async function startServer(env: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningServer> {
+  const dir = options.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'otrs-gi-test-'));
+  const dbPath = options.dbPath ?? join(dir!, 'otrs.sqlite');
   const child: ChildProcess = spawn(process.execPath, [mainScript], {
     cwd: projectRoot,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: dbPath, DEMO_DATA: '1', LOG_LEVEL: 'warn', ...env },
@@ -45,6 +55,10 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${out}`)); });
   });
   const url = new URL(endpoint);
+  const signalAndWait = async (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill(signal); });
+  };
   return {
     baseUrl: url.origin,
     endpoint,
@@ -53,12 +67,13 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     dbPath,
     output: () => out,
     db: () => { const d = new Database(dbPath, { readonly: true, fileMustExist: true }); opened.push(d); return d; },
+    pid: child.pid!,
+    child,
+    kill: () => signalAndWait('SIGKILL'),
     stop: async () => {
-      for (const d of opened) d.close();
-      if (child.exitCode === null) {
-        await new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); });
-      }
-      rmSync(dir, { recursive: true, force: true });
+      for (const d of opened.splice(0)) d.close();
+      await signalAndWait('SIGTERM');
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
