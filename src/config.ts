@@ -47,6 +47,15 @@ export interface Config {
   passwordHistory: number;
   passwordMaxValidTimeInDays: number;
   passwordMaxLoginFailed: number;
+  /** Failed-login throttling (LoginThrottle): per (address, login), per address, window, growing wait. */
+  loginFailuresAllowed: number;
+  loginFailuresPerClient: number;
+  loginFailureWindowSeconds: number;
+  loginDelayMs: number;
+  loginMaxDelayMs: number;
+  loginThrottleMaxEntries: number;
+  /** SIGTERM: requests in flight get this long to finish before the process exits anyway. */
+  shutdownTimeoutMs: number;
   /** Minimum length of a customer-user login (OTRS has none: 0). */
   loginMinLength: number;
   checkMXRecord: boolean;
@@ -111,7 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new Error(`LOG_LEVEL=${logLevel} is not debug|info|warn|error`);
   const unknown = str(src, 'UNKNOWN_WEBSERVICE_RESPONSE', 'close');
   if (unknown !== 'close' && unknown !== '500') throw new Error('UNKNOWN_WEBSERVICE_RESPONSE must be close or 500');
-  const sync = str(src, 'SQLITE_SYNCHRONOUS', 'NORMAL').toUpperCase();
+  const sync = str(src, 'SQLITE_SYNCHRONOUS', 'FULL').toUpperCase();
   if (sync !== 'NORMAL' && sync !== 'FULL') throw new Error('SQLITE_SYNCHRONOUS must be NORMAL or FULL');
   return {
     port: int(src, 'PORT', 8080),
@@ -153,6 +162,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     passwordHistory: int(src, 'PASSWORD_HISTORY', 0),
     passwordMaxValidTimeInDays: int(src, 'PASSWORD_MAX_VALID_TIME_IN_DAYS', 0),
     passwordMaxLoginFailed: int(src, 'PASSWORD_MAX_LOGIN_FAILED', 0),
+    loginFailuresAllowed: int(src, 'LOGIN_FAILURES_ALLOWED', 5),
+    loginFailuresPerClient: int(src, 'LOGIN_FAILURES_PER_CLIENT', 100),
+    loginFailureWindowSeconds: int(src, 'LOGIN_FAILURE_WINDOW', 300, 1),
+    loginDelayMs: int(src, 'LOGIN_DELAY_MS', 1000, 1),
+    loginMaxDelayMs: int(src, 'LOGIN_MAX_DELAY_MS', 300_000, 1),
+    loginThrottleMaxEntries: int(src, 'LOGIN_THROTTLE_MAX_ENTRIES', 100_000, 1),
+    shutdownTimeoutMs: int(src, 'SHUTDOWN_TIMEOUT_MS', 10_000, 1),
     loginMinLength: int(src, 'LOGIN_MIN_LENGTH', 0),
     checkMXRecord: bool(src, 'CHECK_MX_RECORD', false),
     customerUserNameFields: nameFields(str(src, 'CUSTOMER_USER_NAME_FIELDS', 'title,first_name,last_name')),

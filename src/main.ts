@@ -22,7 +22,7 @@ const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = new Logger(config.logLevel);
+  const log = Logger.create(config.logLevel);
   setTimeZone(config.otrsTimeZone);
   const storage = await Storage.open({ url: config.databaseUrl, synchronous: config.sqliteSynchronous });
   const passwords = new PasswordHasher({ memoryKiB: config.argon2MemoryKiB, timeCost: config.argon2TimeCost });
@@ -45,7 +45,8 @@ async function main(): Promise<void> {
     wsdls.set(ws, wsdl);
   }
 
-  const server = createHttpServer(new Provider(registry, services, config, log, wsdls), config, log);
+  const provider = new Provider(registry, services, config, log, wsdls);
+  const server = createHttpServer(provider, config, log);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -62,14 +63,18 @@ async function main(): Promise<void> {
   }
   process.stdout.write(lines.join('\n') + '\n');
 
+  // SIGTERM drains: no new connections, requests in flight finish (their answers close the connection), idle
+  // kept-alive connections close; the database closes after the last request, or at the time-out regardless.
   let stopping = false;
+  const exit = (code: number) => { log.flush(); process.exit(code); };
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    provider.draining = true;
     log.info(`${signal}: finishing requests in flight, then stopping`);
-    server.close(() => { storage.close().finally(() => process.exit(0)); });
+    server.close(() => { storage.close().then(() => exit(0), () => exit(1)); });
     server.closeIdleConnections();
-    setTimeout(() => process.exit(0), 10_000).unref();
+    setTimeout(() => { log.warn(`${signal}: requests still running after ${config.shutdownTimeoutMs} ms; stopping anyway`); exit(1); }, config.shutdownTimeoutMs).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -2,6 +2,7 @@
 // web service from the URL -> transport receive -> operation (mapping is identity for now) -> transport send.
 // Every failing stage ends in one place with the stage's name in the log.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import type { Operation, OperationResult, Services } from './operations/operation.js';
@@ -34,21 +35,35 @@ export class Provider {
     }
   }
 
+  /** Set on SIGTERM: answers say Connection: close, so kept-alive clients move on while requests drain. */
+  draining = false;
+
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint();
+    const log = this.log.child({ reqId: requestId(req) });
+    const entry: { webservice?: string; operation?: string } = {};
+    res.once('close', () => {
+      log.info('request', {
+        method: req.method, path: (req.url ?? '').split('?')[0], ...entry, status: res.statusCode,
+        ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000, client: req.socket.remoteAddress, complete: res.writableFinished,
+      });
+    });
     const webservice = this.registry.fromUri(req.url ?? '');
     if (!webservice) {
       // §1.4: OTRS writes nothing at all and the connection closes; a plain 500 on request.
-      this.log.debug(`ProviderRequestReceive: no valid web service for ${req.url}`);
+      log.debug(`ProviderRequestReceive: no valid web service for ${req.url}`);
       if (this.config.unknownWebserviceResponse === 'close') { req.socket.destroy(); return; }
       res.sendDate = false;
       res.writeHead(500, 'Internal Server Error', ['Content-Type', 'text/plain; charset=UTF-8', 'Content-Length', '21', 'Connection', 'close']);
       res.end('Internal Server Error');
       return;
     }
+    entry.webservice = webservice.Name;
     const { transport, operations, wsdl } = this.prepared.get(webservice)!;
     if (wsdl && isWsdlRequest(req)) return transport.sendWsdl(req, res, wsdlFor(req, wsdl));
 
     const received = await transport.receive(req);
+    if (this.draining) received.exchange.keepAlive = false;
     if ('plain' in received) return transport.sendPlain(res, received.exchange, received.plain.status, received.plain.text);
     if ('fault' in received) return transport.sendFault(res, received.exchange, received.fault);
 
@@ -58,13 +73,17 @@ export class Provider {
       return transport.sendFault(res, received.exchange, `Can't load operation backend module Kernel::GenericInterface::Operation::${operation}!`);
     }
 
+    entry.operation = received.operation;
+    // The debugger's "incoming data" record, secrets masked by the logger.
+    if (log.isDebug()) log.debug('ProviderRequestReceive: incoming data', { data: received.data });
     let result: OperationResult;
     try {
       result = await operation.run(received.data, { remoteAddress: req.socket.remoteAddress ?? '', userAgent: String(req.headers['user-agent'] ?? '') });
     } catch (e) {
-      this.log.error(`ProviderRequestProcess: ${webservice.Name}/${received.operation} failed: ${(e as Error).stack ?? e}`);
+      log.error(`ProviderRequestProcess: ${webservice.Name}/${received.operation} failed: ${(e as Error).stack ?? e}`);
       return transport.sendFault(res, received.exchange, 'OperationObject returned an error, cancelling Request');
     }
+    if (log.isDebug()) log.debug('ProviderRequestProcess: outgoing data', { success: result.Success, data: result.Data });
     if (!result.Success) {
       return transport.sendFault(res, received.exchange, result.ErrorMessage || 'OperationObject returned an error, cancelling Request');
     }
@@ -73,4 +92,11 @@ export class Provider {
     }
     transport.sendResult(res, received.exchange, result.Data as ResponseValue);
   }
+}
+
+/** The caller's X-Request-ID when it is a plain token, else a fresh one: it ties the request's log lines together. */
+function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  if (typeof given === 'string' && /^[A-Za-z0-9._:-]{1,64}$/.test(given)) return given;
+  return randomBytes(9).toString('base64url');
 }

@@ -1,23 +1,10 @@
 // SessionCreate, SessionGet, SessionRemove and AccessTokenCreate (dialect §10, contracts §2).
 import { expect } from 'chai';
-import { request } from 'node:http';
 import { startServer, type RunningServer } from './support/server.js';
-import { call, envelope, NS, parseResponse } from './support/soap.js';
+import { call, callFrom } from './support/soap.js';
 import { customerUserState, preferenceValues, sessionData } from './support/state.js';
 
 const agent = '<UserLogin>demo-agent</UserLogin><Password>DemoAgent1!</Password>';
-
-/** Calls from another loopback address (127.0.0.2), to see the session bound to its client address. */
-function callFrom(localAddress: string, endpoint: string, operation: string, inner: string): Promise<any> {
-  const body = Buffer.from(envelope(operation, inner));
-  return new Promise((resolve, reject) => {
-    const req = request(endpoint, { method: 'POST', localAddress, agent: false, headers: { 'Content-Type': 'text/xml; charset=UTF-8', 'Content-Length': body.length, SOAPAction: `"${NS}#${operation}"` } }, (res) => {
-      let t = ''; res.on('data', (c) => { t += c; }); res.on('end', () => resolve(parseResponse(t, operation)));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 describe('Sessions and access tokens', function () {
   let server: RunningServer;

@@ -1,9 +1,11 @@
 // Who is calling. Agents (users) and customers (customer_user) authenticate by login and password; the answer
-// never says which part was wrong, and an unknown login costs as much time as a wrong password.
+// never says which part was wrong, an unknown login costs as much time as a wrong password, and repeated
+// failures from one address are slowed down (LoginThrottle).
 import type { Storage } from '../storage/database.js';
 import { dbTimestamp, epochOf } from '../storage/time.js';
 import type { Repositories } from '../storage/repositories.js';
 import type { PasswordHasher } from './Password.js';
+import { LoginThrottle, type LoginThrottleConfig } from './LoginThrottle.js';
 
 /** What OTRS's Operation::Common::Auth returns: agents by numeric users.id, customers by login. */
 export interface AuthenticatedUser {
@@ -19,23 +21,55 @@ export interface LoginPolicy {
   passwordMaxValidTimeInDays: number;
 }
 
+type Preference = { preferences_key: string; preferences_value: string | null };
+
+const loginFailedOf = (prefs: Preference[]) => Number(prefs.find((p) => p.preferences_key === 'UserLoginFailed')?.preferences_value ?? 0) || 0;
+
 /** One account kind's storage of the things a login reads and writes. */
 interface AccountStore<Id> {
-  preferences(id: Id): Promise<Array<{ preferences_key: string; preferences_value: string | null }>>;
+  preferences(id: Id, repos?: Repositories): Promise<Preference[]>;
   setPreference(repos: Repositories, id: Id, key: string, value: string | null): Promise<void>;
   setPassword(repos: Repositories, rowId: number, pw: string): Promise<void>;
   lockTemporarily(repos: Repositories, rowId: number): Promise<void>;
 }
 
+/** Where a login attempt comes from: the address is what the failure counters are keyed by. */
+export interface LoginClient { remoteAddress: string }
+
 export class Auth {
-  constructor(private readonly storage: Storage, private readonly passwords: PasswordHasher, private readonly policy: LoginPolicy) {}
+  private readonly throttle: LoginThrottle;
+
+  constructor(private readonly storage: Storage, private readonly passwords: PasswordHasher, private readonly policy: LoginPolicy & LoginThrottleConfig) {
+    this.throttle = new LoginThrottle(policy);
+  }
 
   /** Agent login (Auth/DB.pm): only valid agents. */
-  async agent(login: string, password: string): Promise<AuthenticatedUser | null> {
+  agent(login: string, password: string, client: LoginClient): Promise<AuthenticatedUser | null> {
+    return this.throttled(login, client, () => this.agentLogin(login, password));
+  }
+
+  /** Customer login (CustomerAuth/DB.pm): the account must be valid afterwards. */
+  customer(login: string, password: string, client: LoginClient): Promise<AuthenticatedUser | null> {
+    return this.throttled(login, client, () => this.customerLogin(login, password));
+  }
+
+  /**
+   * While the (address, login) pair must wait, the password is not checked at all and the answer is the same
+   * failure as a wrong password; every failure, for unknown logins too, counts.
+   */
+  private async throttled(login: string, client: LoginClient, attempt: () => Promise<AuthenticatedUser | null>): Promise<AuthenticatedUser | null> {
+    if (this.throttle.waitMs(client.remoteAddress, login) > 0) return null;
+    const user = await attempt();
+    if (user) this.throttle.succeeded(client.remoteAddress, login);
+    else this.throttle.failed(client.remoteAddress, login);
+    return user;
+  }
+
+  private async agentLogin(login: string, password: string): Promise<AuthenticatedUser | null> {
     const user = await this.storage.repos.userByLogin(login);
     if (!user) { await this.passwords.verifyNothing(password); return null; }
     const store: AccountStore<number> = {
-      preferences: (id) => this.storage.repos.userPreferences(id),
+      preferences: (id, repos = this.storage.repos) => repos.userPreferences(id),
       setPreference: (repos, id, key, value) => repos.setUserPreference(id, key, value),
       setPassword: (repos, rowId, pw) => repos.updateUserPassword(rowId, pw),
       lockTemporarily: (repos, rowId) => repos.setUserValidId(rowId, 3),
@@ -44,12 +78,11 @@ export class Auth {
     return ok ? { UserType: 'User', UserID: user.id, UserLogin: user.login } : null;
   }
 
-  /** Customer login (CustomerAuth/DB.pm): the account must be valid afterwards. */
-  async customer(login: string, password: string): Promise<AuthenticatedUser | null> {
+  private async customerLogin(login: string, password: string): Promise<AuthenticatedUser | null> {
     const user = await this.storage.repos.customerUserByLogin(login);
     if (!user) { await this.passwords.verifyNothing(password); return null; }
     const store: AccountStore<string> = {
-      preferences: (id) => this.storage.repos.customerPreferences(id),
+      preferences: (id, repos = this.storage.repos) => repos.customerPreferences(id),
       setPreference: (repos, id, key, value) => repos.setCustomerPreference(id, key, value),
       setPassword: (repos, rowId, pw) => repos.updateCustomerUserPassword(rowId, pw),
       lockTemporarily: (repos, rowId) => repos.updateCustomerUser(rowId, { valid_id: 3 }),
@@ -67,16 +100,18 @@ export class Auth {
   private async login<Id>(store: AccountStore<Id>, id: Id, rowId: number, pw: string | null, validId: number, password: string): Promise<boolean> {
     const result = await this.passwords.verify(pw, password);
     if (validId !== 1) return false;
-    const prefs = await store.preferences(id);
-    const pref = (key: string) => prefs.find((p) => p.preferences_key === key)?.preferences_value ?? null;
-    const failed = Number(pref('UserLoginFailed') ?? 0) || 0;
     if (!result.ok) {
+      // Read and increment in one transaction, so concurrent failures all count.
       await this.storage.transaction(async (repos) => {
-        await store.setPreference(repos, id, 'UserLoginFailed', String(failed + 1));
-        if (this.policy.passwordMaxLoginFailed > 0 && failed + 1 >= this.policy.passwordMaxLoginFailed) await store.lockTemporarily(repos, rowId);
+        const failed = loginFailedOf(await store.preferences(id, repos)) + 1;
+        await store.setPreference(repos, id, 'UserLoginFailed', String(failed));
+        if (this.policy.passwordMaxLoginFailed > 0 && failed >= this.policy.passwordMaxLoginFailed) await store.lockTemporarily(repos, rowId);
       });
       return false;
     }
+    const prefs = await store.preferences(id);
+    const pref = (key: string) => prefs.find((p) => p.preferences_key === key)?.preferences_value ?? null;
+    const failed = loginFailedOf(prefs);
     const lastSet = pref('PasswordLastSet');
     if (this.policy.passwordMaxValidTimeInDays > 0 && lastSet && Date.now() / 1000 - epochOf(lastSet) > this.policy.passwordMaxValidTimeInDays * 86400) return false;
     const rehash = result.needsRehash ? await this.passwords.hash(password) : undefined;

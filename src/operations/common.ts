@@ -48,9 +48,9 @@ export async function authenticate(s: Services, data: RequestMap, client: Client
   if (token) return (await s.accessTokens.user(token, client)) ?? null;
   const password = perlTrue(data.Password);
   const login = perlTrue(data.UserLogin);
-  if (login) return password ? s.auth.agent(login, password) : null;
+  if (login) return password ? s.auth.agent(login, password, client) : null;
   const customer = opts.customerLogin ? perlTrue(data.CustomerUserLogin) : undefined;
-  if (customer) return password ? s.auth.customer(customer, password) : null;
+  if (customer) return password ? s.auth.customer(customer, password, client) : null;
   return null;
 }
 

@@ -40,9 +40,10 @@ export class Storage {
     const file = opts.url.replace(/^sqlite:(\/\/)?/, '');
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     const sqlite = new Database(file);
-    // WAL: readers never block the writer, and a committed transaction survives a killed process.
+    // WAL: readers never block the writer, and a committed transaction survives a killed process; FULL (the
+    // default) also syncs the log at every commit, so an acknowledged write survives a power cut too.
     sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
+    sqlite.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     // OTRS compares logins, ids and names case-insensitively, and on PostgreSQL or MySQL that folding is Unicode;

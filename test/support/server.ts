@@ -38,7 +38,8 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
   const dbPath = options.dbPath ?? join(dir!, 'otrs.sqlite');
   const child: ChildProcess = spawn(process.execPath, [mainScript], {
     cwd: projectRoot,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: dbPath, DEMO_DATA: '1', LOG_LEVEL: 'warn', ...env },
+    // Failed-login throttling is off unless a test turns it on: many tests fail logins on purpose.
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: dbPath, DEMO_DATA: '1', LOG_LEVEL: 'warn', LOGIN_FAILURES_ALLOWED: '0', LOGIN_FAILURES_PER_CLIENT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -62,6 +62,12 @@ export function parseResponse(xml: string, operation: string): any {
   return body[`${operation}Response`];
 }
 
+/** Calls an operation from another loopback source address (e.g. 127.0.0.2): a second client, as the server sees it. */
+export async function callFrom(localAddress: string, endpoint: string, operation: string, inner: string): Promise<any> {
+  const res = await post(endpoint, envelope(operation, inner), { SOAPAction: `"${NS}#${operation}"` }, 'POST', new Agent({ localAddress }));
+  return parseResponse(res.text, operation);
+}
+
 /** Escapes text for inclusion in a hand-written envelope. */
 export function x(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

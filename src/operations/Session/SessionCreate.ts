@@ -19,8 +19,8 @@ export async function login(s: Services, operation: string, data: RequestData, c
   if (!password) return returnError(operation, 'MissingParameter', 'Password parameter is missing!');
   const userLogin = perlTrue(data.UserLogin);
   const customerLogin = perlTrue(data.CustomerUserLogin);
-  const user = userLogin ? await s.auth.agent(userLogin, password)
-    : customerLogin ? await s.auth.customer(customerLogin, password) : null;
+  const user = userLogin ? await s.auth.agent(userLogin, password, client)
+    : customerLogin ? await s.auth.customer(customerLogin, password, client) : null;
   return user ?? returnError(operation, 'AuthFail', 'Authorization failing!');
 }
 
