@@ -15,7 +15,7 @@ import { DEMO, ensureDemoData } from './domain/DemoData.js';
 import { loadWebservices, WebserviceRegistry, type Webservice } from './webservices/webservice.js';
 import { loadWsdl, type LoadedWsdl } from './transport/soap/wsdl.js';
 import { Provider } from './provider.js';
-import { createHttpServer } from './server.js';
+import { createHttpServer, drain } from './server.js';
 import type { Services } from './operations/operation.js';
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   }
 
   const provider = new Provider(registry, services, config, log, wsdls);
-  const server = createHttpServer(provider, config, log);
+  const server = createHttpServer(provider, config, log, () => storage.ping());
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     ...registry.all().map((ws) => `  Endpoint: ${base}/Webservice/${ws.Name}   (also ${base}/WebserviceID/${ws.ID})`),
     ...registry.all().filter((ws) => wsdls.has(ws)).map((ws) => `  WSDL:     ${base}/Webservice/${ws.Name}?wsdl`),
     `  NameSpace: ${registry.all()[0]?.Provider.Transport.Config.NameSpace ?? ''}`,
+    `  Health:   http://${shownHost}:${port}/health`,
   ];
   if (config.demoData) {
     lines.push(`  Demo agent:          ${DEMO.agent.login} / ${DEMO.agent.password}   (groups admin, users: rw)`);
@@ -72,8 +73,7 @@ async function main(): Promise<void> {
     stopping = true;
     provider.draining = true;
     log.info(`${signal}: finishing requests in flight, then stopping`);
-    server.close(() => { storage.close().then(() => exit(0), () => exit(1)); });
-    server.closeIdleConnections();
+    drain(server, () => { storage.close().then(() => exit(0), () => exit(1)); });
     setTimeout(() => { log.warn(`${signal}: requests still running after ${config.shutdownTimeoutMs} ms; stopping anyway`); exit(1); }, config.shutdownTimeoutMs).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));

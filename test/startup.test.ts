@@ -24,6 +24,19 @@ describe('Starting the service', function () {
     } finally { await server.stop(); }
   });
 
+  it('answers the health endpoint with 200 and the state of the database', async () => {
+    const server = await startServer();
+    try {
+      expect(server.output()).to.contain(`Health:   ${server.baseUrl}/health`);
+      const res = await fetch(`${server.baseUrl}/health`);
+      expect(res.status).to.equal(200);
+      expect(res.headers.get('content-type')).to.match(/^application\/json/);
+      expect(await res.json()).to.deep.equal({ status: 'ok', database: 'ok' });
+      // Only GET: the SOAP endpoint's own answers are untouched by it.
+      expect((await fetch(`${server.baseUrl}/health`, { method: 'POST' })).status).to.equal(404);
+    } finally { await server.stop(); }
+  });
+
   it('creates no demo data with DEMO_DATA=0', async () => {
     const server = await startServer({ DEMO_DATA: '0' });
     try {

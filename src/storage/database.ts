@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import type { DB } from './schema.js';
 import { migrationProvider } from './migrations.js';
 import { Repositories } from './repositories.js';
@@ -60,6 +60,11 @@ export class Storage {
   /** Runs fn in one database transaction: everything it writes lands together or not at all. */
   transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
     return this.db.transaction().execute((trx) => fn(new Repositories(trx)));
+  }
+
+  /** Whether the database answers (the health check). */
+  async ping(): Promise<boolean> {
+    try { await sql`SELECT 1`.execute(this.db); return true; } catch { return false; }
   }
 
   async close(): Promise<void> {
