@@ -25,6 +25,15 @@ function withStatementCache(sqlite: Database.Database, max = 1000): SqliteDataba
   };
 }
 
+/**
+ * Functions every connection to the file needs (the indexes use them). OTRS compares logins, ids and names
+ * case-insensitively, and on PostgreSQL or MySQL that folding is Unicode; SQLite's own lower() folds ASCII only.
+ * This lower() (and so the lower(login) indexes) folds like JavaScript's toLowerCase(), i.e. Unicode.
+ */
+export function registerFunctions(sqlite: Database.Database): void {
+  sqlite.function('lower', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v));
+}
+
 export interface StorageOptions { url: string; synchronous?: 'NORMAL' | 'FULL' }
 
 export class Storage {
@@ -46,10 +55,7 @@ export class Storage {
     sqlite.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    // OTRS compares logins, ids and names case-insensitively, and on PostgreSQL or MySQL that folding is Unicode;
-    // SQLite's own lower() folds ASCII only. The lower() of this connection (and so of the lower(login) indexes)
-    // folds like JavaScript's toLowerCase(), i.e. Unicode.
-    sqlite.function('lower', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v));
+    registerFunctions(sqlite);
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     const storage = new Storage(db, () => sqlite.close());
     const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();

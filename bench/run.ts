@@ -1,0 +1,177 @@
+// `npm run bench`: the server as a user runs it (built code, default settings, a seeded database of a million
+// customer users) under autocannon over keep-alive connections, beside a bare node:http server measured in the
+// same run: the ceiling. Prints a table of medians over several rounds and writes it as JSON to bench/results/.
+//
+//   npm run bench -- [--rounds 3] [--duration 5] [--connections 1,8,32] [--customer-users 1000000]
+//                    [--scenarios SessionCreate,CustomerUserGet,...] [--env KEY=VALUE,...]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { seededDatabase } from './seed.js';
+
+const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const NS = 'http://www.otrs.org/TicketConnector/';
+
+function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : dflt;
+}
+const ROUNDS = Number(arg('rounds', '3'));
+const DURATION = Number(arg('duration', '5'));
+const CONNECTIONS = arg('connections', '1,8,32').split(',').map(Number);
+const CUSTOMER_USERS = Number(arg('customer-users', '1000000'));
+const EXTRA_ENV = Object.fromEntries(arg('env', '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+
+const say = (line: string) => process.stdout.write(line + '\n');
+
+/** A SOAP::Lite-style envelope. */
+function envelope(operation: string, inner: string): string {
+  return '<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" '
+    + 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema" '
+    + 'soap:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/">'
+    + `<soap:Body><${operation} xmlns="${NS}">${inner}</${operation}></soap:Body></soap:Envelope>`;
+}
+
+/** The customer-user fields of a typical sync update: about 1.4 KB with the envelope. */
+const UPDATE_FIELDS = '<ID>cust424242</ID><UserFirstname>Margarete</UserFirstname><UserLastname>Schneider-Weißenfels</UserLastname>'
+  + '<UserEmail>cust424242@company4242.test</UserEmail><UserCustomerID>CUST-04242</UserCustomerID><UserPhone>+49 30 1424242</UserPhone>'
+  + '<UserMobile>+49 170 4242424</UserMobile><UserStreet>42 Side Road</UserStreet><UserZip>10115</UserZip><UserCity>Berlin</UserCity>'
+  + '<UserCountry>Germany</UserCountry><UserTitle>Dr.</UserTitle><UserComment>Synchronised from the CRM, account 424242</UserComment>'
+  + '<ValidID>1</ValidID><DynamicField><Name>Department</Name><Value>Support</Value></DynamicField>'
+  + '<DynamicField><Name>Skills</Name><Value>SQL</Value><Value>TypeScript</Value></DynamicField>'
+  + '<UserPreferences><Key>UserLanguage</Key><Value>de</Value></UserPreferences>'
+  + '<UserPreferences><Key>UserTimeZone</Key><Value>Europe/Berlin</Value></UserPreferences>';
+
+interface Credentials { sessionId: string; accessToken: string }
+interface Scenario { name: string; operation: string; body: (c: Credentials) => string; check: RegExp }
+
+const AGENT = '<UserLogin>demo-agent</UserLogin><Password>DemoAgent1!</Password>';
+const SCENARIOS: Scenario[] = [
+  { name: 'CustomerUserUpdate SessionID', operation: 'CustomerUserUpdate', body: (c) => `<SessionID>${c.sessionId}</SessionID>${UPDATE_FIELDS}`, check: /<ID>cust424242<\/ID>/ },
+  { name: 'CustomerUserUpdate AccessToken', operation: 'CustomerUserUpdate', body: (c) => `<AccessToken>${c.accessToken}</AccessToken>${UPDATE_FIELDS}`, check: /<ID>cust424242<\/ID>/ },
+  { name: 'CustomerUserUpdate UserLogin+Password', operation: 'CustomerUserUpdate', body: () => `${AGENT}${UPDATE_FIELDS}`, check: /<ID>cust424242<\/ID>/ },
+  { name: 'CustomerUserGet', operation: 'CustomerUserGet', body: (c) => `<SessionID>${c.sessionId}</SessionID><CustomerUserID>cust123456</CustomerUserID><DynamicFields>1</DynamicFields>`, check: /<UserLogin>cust123456<\/UserLogin>/ },
+  { name: 'CustomerUserSearch cust12*', operation: 'CustomerUserSearch', body: (c) => `<SessionID>${c.sessionId}</SessionID><CustomerUserLogin>cust12*</CustomerUserLogin>`, check: /<CustomerUserID>cust12/ },
+  { name: 'SessionCreate', operation: 'SessionCreate', body: () => AGENT, check: /<SessionID>[A-Za-z0-9]{32}<\/SessionID>/ },
+];
+const chosen = arg('scenarios', '') ? SCENARIOS.filter((s) => arg('scenarios', '').split(',').some((n) => s.name.startsWith(n))) : SCENARIOS;
+
+/** Starts a child process and waits for the line that says where it listens. */
+function start(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, args, { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      const m = ready.exec(out);
+      if (m) { child.stdout!.off('data', onData); child.stdout!.resume(); resolve({ child, match: m }); }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (b: Buffer) => { out += b.toString(); });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${out}`)));
+  });
+}
+
+const rssMiB = (pid: number) => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : 0;
+};
+
+async function post(url: string, operation: string, inner: string): Promise<string> {
+  const res = await fetch(url, { method: 'POST', body: envelope(operation, inner), headers: { 'Content-Type': 'text/xml; charset=UTF-8', SOAPAction: `"${NS}#${operation}"` } });
+  return res.text();
+}
+
+interface Measure { reqPerSec: number; p50: number; p99: number; rssMiB: number; errors: number }
+
+/** One autocannon run; RSS of `pid` sampled while it runs. */
+async function load(url: string, body: string | undefined, operation: string | undefined, connections: number, duration: number, pid: number): Promise<Measure> {
+  let rss = rssMiB(pid);
+  const timer = setInterval(() => { rss = Math.max(rss, rssMiB(pid)); }, 200);
+  const result = await autocannon({
+    url, connections, duration, pipelining: 1, method: 'POST', body,
+    headers: { 'Content-Type': 'text/xml; charset=UTF-8', ...(operation ? { SOAPAction: `"${NS}#${operation}"` } : {}) },
+  });
+  clearInterval(timer);
+  rss = Math.max(rss, rssMiB(pid));
+  return {
+    reqPerSec: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, rssMiB: rss,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+const median = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+
+async function main(): Promise<void> {
+  const seeded = await seededDatabase(CUSTOMER_USERS, say);
+  // The server writes to its copy; the seeded file stays as made.
+  const work = join(projectRoot, 'bench', 'data', `run-${process.pid}.sqlite`);
+  copyFileSync(seeded, work);
+  const ceiling = await start([join(projectRoot, 'dist', 'bench', 'ceiling.js')], {}, /PORT (\d+)/);
+  const ceilingUrl = `http://127.0.0.1:${ceiling.match[1]}/`;
+  const server = await start([join(projectRoot, 'dist', 'src', 'main.js')], { PORT: '0', HOST: '127.0.0.1', DATABASE_URL: work, ...EXTRA_ENV }, /Endpoint:\s+(\S+)/);
+  const endpoint = server.match[1];
+  try {
+    const sessionId = /<SessionID>([^<]+)</.exec(await post(endpoint, 'SessionCreate', AGENT))![1];
+    const accessToken = /<AccessToken>([^<]+)</.exec(await post(endpoint, 'AccessTokenCreate', AGENT))![1];
+    const creds = { sessionId, accessToken };
+    for (const s of chosen) {
+      const answer = await post(endpoint, s.operation, s.body(creds));
+      if (!s.check.test(answer) || /<Error>/.test(answer)) throw new Error(`${s.name} does not answer as expected:\n${answer.slice(0, 800)}`);
+    }
+    say(`Server ${endpoint} on ${CUSTOMER_USERS} customer users; ceiling ${ceilingUrl}; ${ROUNDS} rounds of ${DURATION} s per row`);
+
+    const rows = new Map<string, Measure[]>();
+    const record = (key: string, m: Measure) => rows.set(key, [...(rows.get(key) ?? []), m]);
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const c of CONNECTIONS) {
+        record(`node:http 1 KB|${c}`, await load(ceilingUrl, envelope('Ping', ''), undefined, c, DURATION, ceiling.child.pid!));
+        for (const s of chosen) {
+          if (round === 1 && c === CONNECTIONS[0]) await load(endpoint, envelope(s.operation, s.body(creds)), s.operation, c, 1, server.child.pid!);
+          record(`${s.name}|${c}`, await load(endpoint, envelope(s.operation, s.body(creds)), s.operation, c, DURATION, server.child.pid!));
+        }
+      }
+      say(`  round ${round} of ${ROUNDS} done`);
+    }
+
+    const table = [...rows.entries()].map(([key, ms]) => {
+      const [scenario, c] = key.split('|');
+      const ceilingRate = median(rows.get(`node:http 1 KB|${c}`)!.map((m) => m.reqPerSec));
+      const reqPerSec = median(ms.map((m) => m.reqPerSec));
+      return {
+        scenario, connections: Number(c), reqPerSec: Math.round(reqPerSec), p50Ms: median(ms.map((m) => m.p50)), p99Ms: median(ms.map((m) => m.p99)),
+        rssMiB: Math.round(Math.max(...ms.map((m) => m.rssMiB))), ratioToCeiling: Number((reqPerSec / ceilingRate).toFixed(3)),
+        errors: ms.reduce((n, m) => n + m.errors, 0), rounds: ms.map((m) => Math.round(m.reqPerSec)),
+      };
+    }).sort((a, b) => a.scenario.localeCompare(b.scenario) || a.connections - b.connections);
+
+    const header = ['scenario', 'c', 'req/s', 'p50 ms', 'p99 ms', 'RSS MiB', 'vs ceiling', 'errors'];
+    const lines = table.map((r) => [r.scenario, String(r.connections), String(r.reqPerSec), String(r.p50Ms), String(r.p99Ms), String(r.rssMiB), `${(r.ratioToCeiling * 100).toFixed(1)} %`, String(r.errors)]);
+    const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+    const fmt = (cells: string[]) => '| ' + cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(' | ') + ' |';
+    say('');
+    say(fmt(header));
+    say('|' + widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|');
+    for (const l of lines) say(fmt(l));
+
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const resultsDir = join(projectRoot, 'bench', 'results');
+    mkdirSync(resultsDir, { recursive: true });
+    const file = join(resultsDir, `${stamp}.json`);
+    writeFileSync(file, JSON.stringify({
+      date: new Date().toISOString(), node: process.version, cpus: cpus().length, parallelism: availableParallelism(), cpuModel: cpus()[0]?.model,
+      memoryGiB: Math.round(totalmem() / 2 ** 30), customerUsers: CUSTOMER_USERS, rounds: ROUNDS, durationSeconds: DURATION, env: EXTRA_ENV, rows: table,
+    }, null, 2) + '\n');
+    say(`\nWritten to ${file}`);
+  } finally {
+    server.child.kill('SIGTERM');
+    ceiling.child.kill('SIGTERM');
+    await new Promise((r) => server.child.once('exit', r));
+    for (const suffix of ['', '-wal', '-shm']) rmSync(work + suffix, { force: true });
+  }
+}
+
+main().catch((e: Error) => { process.stderr.write(`${e.stack ?? e}\n`); process.exit(1); });
