@@ -35,6 +35,8 @@ export interface Config {
   returnPasswordHashes: boolean;
   argon2MemoryKiB: number;
   argon2TimeCost: number;
+  /** The imported OTRS database used CryptType 'plain' (passwords stored as they are). */
+  legacyPasswordPlain: boolean;
   sqliteSynchronous: 'NORMAL' | 'FULL';
   /** Licence pools: at most this many valid customer users / agents (0: no limit). */
   customerUserMaxValid: number;
@@ -152,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     returnPasswordHashes: bool(src, 'RETURN_PASSWORD_HASHES', false),
     argon2MemoryKiB: int(src, 'ARGON2_MEMORY_KIB', 19456, 1024),
     argon2TimeCost: int(src, 'ARGON2_TIME_COST', 2, 1),
+    legacyPasswordPlain: bool(src, 'LEGACY_PASSWORD_PLAIN', false),
     sqliteSynchronous: sync,
     customerUserMaxValid: int(src, 'CUSTOMER_USER_MAX_VALID', 0),
     agentMaxValid: int(src, 'AGENT_MAX_VALID', 0),

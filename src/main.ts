@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const log = Logger.create(config.logLevel);
   setTimeZone(config.otrsTimeZone);
   const storage = await Storage.open({ url: config.databaseUrl, synchronous: config.sqliteSynchronous });
-  const passwords = new PasswordHasher({ memoryKiB: config.argon2MemoryKiB, timeCost: config.argon2TimeCost });
+  const passwords = new PasswordHasher({ memoryKiB: config.argon2MemoryKiB, timeCost: config.argon2TimeCost, legacyPlain: config.legacyPasswordPlain });
   const services: Services = {
     config, storage, passwords,
     auth: new Auth(storage, passwords, config),

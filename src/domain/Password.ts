@@ -1,10 +1,15 @@
-// Password hashing. New hashes are argon2id (salted, memory-hard). Hashes in the formats an OTRS database holds
-// (Customer::AuthModule::DB::CryptType: sha2 is the OTRS default) are verified too, and reported as needing a
-// re-hash, so imported accounts keep working and move to argon2id on their next successful login.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// Password hashing. New hashes are argon2id (salted, memory-hard). Hashes in every format an OTRS database holds
+// (LegacyPassword.ts) are verified too, and reported as needing a re-hash, so imported accounts keep working and
+// move to argon2id on their next successful login.
 import argon2 from 'argon2';
+import { verifyLegacy } from './LegacyPassword.js';
 
-export interface PasswordOptions { memoryKiB: number; timeCost: number }
+export interface PasswordOptions {
+  memoryKiB: number;
+  timeCost: number;
+  /** The imported database used OTRS CryptType 'plain': stored values that are not argon2 are the passwords. */
+  legacyPlain?: boolean;
+}
 
 export interface VerifyResult { ok: boolean; needsRehash: boolean }
 
@@ -36,17 +41,10 @@ export class PasswordHasher {
       const ok = await argon2.verify(stored, password).catch(() => false);
       return { ok, needsRehash: ok && argon2.needsRehash(stored, this.params) };
     }
-    const legacy = legacyDigest(stored, password);
-    if (legacy === null) return this.verifyNothing(password);
-    const a = Buffer.from(legacy);
-    const b = Buffer.from(stored);
-    const ok = a.length === b.length && timingSafeEqual(a, b);
+    // A legacy check is fast; the dummy verification keeps a wrong password as slow as for any other account,
+    // so the answer time tells nothing about how an account's password is stored.
+    const ok = await verifyLegacy(stored, password, this.opts.legacyPlain ?? false);
+    await this.verifyNothing(password);
     return { ok, needsRehash: ok };
   }
-}
-
-/** The unsalted hex digests OTRS writes for CryptType sha1/sha2/sha512, chosen by the stored length as OTRS does. */
-function legacyDigest(stored: string, password: string): string | null {
-  const algorithm = /^[0-9a-f]{64}$/.test(stored) ? 'sha256' : /^[0-9a-f]{128}$/.test(stored) ? 'sha512' : /^[0-9a-f]{40}$/.test(stored) ? 'sha1' : null;
-  return algorithm ? createHash(algorithm).update(password, 'utf8').digest('hex') : null;
 }
