@@ -13,11 +13,16 @@ export interface Config {
   xmlMaxDepth: number;
   xmlMaxElements: number;
   xmlMaxAttributes: number;
+  xmlMaxTextLength: number;
   keepAlive: boolean;
   keepAliveTimeoutMs: number;
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   maxConnections: number;
+  /** Connections one client address may hold at once (below maxConnections, so one client cannot take them all). */
+  maxConnectionsPerClient: number;
+  /** Requests served on one kept-alive connection before it is closed (0: no limit). */
+  maxRequestsPerSocket: number;
   /** What an unknown web service gets: 'close' (OTRS: the connection closes with no bytes) or '500'. */
   unknownWebserviceResponse: 'close' | '500';
   sessionMaxIdleTime: number;
@@ -134,11 +139,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     xmlMaxDepth: int(src, 'XML_MAX_DEPTH', 64, 4),
     xmlMaxElements: int(src, 'XML_MAX_ELEMENTS', 100_000, 1),
     xmlMaxAttributes: int(src, 'XML_MAX_ATTRIBUTES', 64, 1),
+    xmlMaxTextLength: int(src, 'XML_MAX_TEXT_LENGTH', 10 * 1024 * 1024, 1),
     keepAlive: bool(src, 'KEEP_ALIVE', true),
     keepAliveTimeoutMs: int(src, 'KEEP_ALIVE_TIMEOUT_MS', 5000, 1),
     headersTimeoutMs: int(src, 'HEADERS_TIMEOUT_MS', 10_000, 1),
     requestTimeoutMs: int(src, 'REQUEST_TIMEOUT_MS', 30_000, 1),
     maxConnections: int(src, 'MAX_CONNECTIONS', 1024, 1),
+    maxConnectionsPerClient: int(src, 'MAX_CONNECTIONS_PER_CLIENT', 256, 1),
+    maxRequestsPerSocket: int(src, 'MAX_REQUESTS_PER_SOCKET', 1000),
     unknownWebserviceResponse: unknown,
     sessionMaxIdleTime: int(src, 'SESSION_MAX_IDLE_TIME', 7200, 1),
     sessionMaxTime: int(src, 'SESSION_MAX_TIME', 57600, 1),

@@ -71,7 +71,6 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    provider.draining = true;
     log.info(`${signal}: finishing requests in flight, then stopping`);
     drain(server, () => { storage.close().then(() => exit(0), () => exit(1)); });
     setTimeout(() => { log.warn(`${signal}: requests still running after ${config.shutdownTimeoutMs} ms; stopping anyway`); exit(1); }, config.shutdownTimeoutMs).unref();

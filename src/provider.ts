@@ -29,14 +29,11 @@ export class Provider {
       const transport = new SoapTransport(ws.Provider.Transport.Config, {
         maxLength: config.maxLength,
         keepAlive: config.keepAlive,
-        xml: { maxDepth: config.xmlMaxDepth, maxElements: config.xmlMaxElements, maxAttributes: config.xmlMaxAttributes },
+        xml: { maxDepth: config.xmlMaxDepth, maxElements: config.xmlMaxElements, maxAttributes: config.xmlMaxAttributes, maxTextLength: config.xmlMaxTextLength },
       });
       this.prepared.set(ws, { webservice: ws, transport, operations, wsdl: wsdls.get(ws) });
     }
   }
-
-  /** Set on SIGTERM: answers say Connection: close, so kept-alive clients move on while requests drain. */
-  draining = false;
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
@@ -63,7 +60,6 @@ export class Provider {
     if (wsdl && isWsdlRequest(req)) return transport.sendWsdl(req, res, wsdlFor(req, wsdl));
 
     const received = await transport.receive(req);
-    if (this.draining) received.exchange.keepAlive = false;
     if ('plain' in received) return transport.sendPlain(res, received.exchange, received.plain.status, received.plain.text);
     if ('fault' in received) return transport.sendFault(res, received.exchange, received.fault);
 

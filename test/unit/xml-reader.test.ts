@@ -619,13 +619,13 @@ describe('xml-reader', () => {
     const nest = (depth: number) => '<e>'.repeat(depth) + '</e>'.repeat(depth);
 
     it('nesting depth: the limit itself is allowed, one more is refused', () => {
-      const limits = { maxDepth: 5, maxElements: 100, maxAttributes: 4 };
+      const limits = { ...DEFAULT_XML_LIMITS, maxDepth: 5, maxElements: 100, maxAttributes: 4 };
       expect(() => read(nest(5), 'UTF-8', limits)).to.not.throw();
       expect(refusal(nest(6), limits)).to.equal('XML nesting depth exceeds 5');
     });
 
     it('the default depth limit is 64 and the Body operation sits at depth 3', () => {
-      expect(DEFAULT_XML_LIMITS).to.deep.equal({ maxDepth: 64, maxElements: 100_000, maxAttributes: 64 });
+      expect(DEFAULT_XML_LIMITS).to.deep.equal({ maxDepth: 64, maxElements: 100_000, maxAttributes: 64, maxTextLength: 10 * 1024 * 1024 });
       expect(() => read(env(nest(62)))).to.not.throw();
       expect(refusal(env(nest(63)))).to.equal('XML nesting depth exceeds 64');
     });
@@ -637,7 +637,7 @@ describe('xml-reader', () => {
     });
 
     it('with the depth limit lifted, 100,000 levels parse with an explicit stack', () => {
-      const limits = { maxDepth: 1_000_000, maxElements: 1_000_000, maxAttributes: 64 };
+      const limits = { ...DEFAULT_XML_LIMITS, maxDepth: 1_000_000, maxElements: 1_000_000, maxAttributes: 64 };
       const r = read(env(`<Op>${'<e>'.repeat(100_000)}x${'</e>'.repeat(100_000)}</Op>`), 'UTF-8', limits);
       let v: SoapValue = r.body!.Op;
       let depth = 0;
@@ -647,7 +647,7 @@ describe('xml-reader', () => {
     });
 
     it('stays linear: 50,000 elements with attributes and references-free values parse in well under a second', () => {
-      const limits = { maxDepth: 64, maxElements: 1_000_000, maxAttributes: 64 };
+      const limits = { ...DEFAULT_XML_LIMITS, maxDepth: 64, maxElements: 1_000_000, maxAttributes: 64 };
       const xml = env(`<Op>${'<V a="1" b="two">x</V>'.repeat(50_000)}</Op>`);
       const t0 = Date.now();
       const r = read(xml, 'UTF-8', limits);
@@ -656,13 +656,21 @@ describe('xml-reader', () => {
     });
 
     it('element count', () => {
-      const limits = { maxDepth: 64, maxElements: 10, maxAttributes: 4 };
+      const limits = { ...DEFAULT_XML_LIMITS, maxDepth: 64, maxElements: 10, maxAttributes: 4 };
       expect(() => read(`<r>${'<a/>'.repeat(9)}</r>`, 'UTF-8', limits)).to.not.throw();
       expect(refusal(`<r>${'<a/>'.repeat(10)}</r>`, limits)).to.equal('XML element count exceeds 10');
     });
 
+    it('text length per element, counted before the text is copied, CDATA and split text included', () => {
+      const limits = { ...DEFAULT_XML_LIMITS, maxTextLength: 10 };
+      expect(() => read('<r><a>0123456789</a></r>', 'UTF-8', limits)).to.not.throw();
+      expect(refusal('<r><a>01234567890</a></r>', limits)).to.equal('XML text length exceeds 10 characters');
+      expect(refusal('<r><a>012345<!---->67890</a></r>', limits)).to.equal('XML text length exceeds 10 characters');
+      expect(refusal('<r><a>012345<![CDATA[67890]]></a></r>', limits)).to.equal('XML text length exceeds 10 characters');
+    });
+
     it('attribute count per element, namespace declarations included', () => {
-      const limits = { maxDepth: 64, maxElements: 100, maxAttributes: 3 };
+      const limits = { ...DEFAULT_XML_LIMITS, maxDepth: 64, maxElements: 100, maxAttributes: 3 };
       expect(() => read('<r a="1" b="2" xmlns:x="urn:x"><s a="1" b="2" c="3"/></r>', 'UTF-8', limits)).to.not.throw();
       expect(refusal('<r a="1" b="2" c="3" xmlns:x="urn:x"/>', limits)).to.equal('XML attribute count exceeds 3');
     });

@@ -47,14 +47,14 @@ export class SoapTransport {
     const chunked = /^chunked/i.test(String(req.headers['transfer-encoding'] ?? ''));
     const declared = Number(req.headers['content-length'] ?? 0);
     if (!chunked && !(declared > 0)) return fail(411, 'Length Required');
-    if (!chunked && declared > this.maxLength) { exchange.keepAlive = false; return fail(413, REASONS[413]); }
+    if (!chunked && declared > this.maxLength) { exchange.keepAlive = false; refuseRest(req); return fail(413, REASONS[413]); }
 
     const header = soapActionHeader(req);
     const parsed = parseSoapAction(header, this.action);
     const nsFault = checkNamespace(parsed, this.action);
     if (nsFault) { exchange.keepAlive = exchange.keepAlive && !chunked; return { fault: nsFault, exchange }; }
 
-    const body = await readBody(req, this.maxLength);
+    const body = await readBody(req, this.maxLength, chunked ? 0 : declared);
     if (body === 'too-large') { exchange.keepAlive = false; return fail(413, REASONS[413]); }
     if (body === 'aborted') { exchange.keepAlive = false; return fail(500, 'Could not read input data'); }
     if (body.length === 0) return fail(411, 'Length Required');
@@ -124,11 +124,13 @@ export class SoapTransport {
   /** Exactly Content-Type, Content-Length, Connection, then AdditionalHeaders sorted (§2.7): nothing else. */
   private write(res: ServerResponse, exchange: Exchange, status: number, contentType: string, text: string): void {
     const body = Buffer.from(text, 'utf8');
+    // The server may end the connection here (its last allowed request, or a stop): the answer says so.
+    const keepAlive = exchange.keepAlive && res.shouldKeepAlive;
     res.sendDate = false;
     // With keep-alive we send OTRS's own SOAP::Keep-Alive header; Node adds no Keep-Alive header of its own then.
     res.writeHead(status, REASONS[status] ?? 'Internal Server Error', [
       'Content-Type', contentType, 'Content-Length', String(body.length),
-      'Connection', exchange.keepAlive ? 'Keep-Alive' : 'close', ...this.additionalHeaders,
+      'Connection', keepAlive ? 'Keep-Alive' : 'close', ...this.additionalHeaders,
     ]);
     res.end(body);
   }
@@ -152,20 +154,42 @@ export function responseContentType(contentType: string | undefined): string {
   return `${contentType!.slice(0, i).replace(/[\r\n]/g, '').trimEnd()}; charset=UTF-8`;
 }
 
-/** Reads the whole body, refusing it as soon as it grows past maxLength (chunked bodies have no declared length). */
-function readBody(req: IncomingMessage, maxLength: number): Promise<Buffer | 'too-large' | 'aborted'> {
+/**
+ * Reads the whole body, refusing it as soon as it grows past maxLength (chunked bodies have no declared length).
+ * With a declared length the body is copied into one buffer as it arrives, so a large body is held once, not
+ * twice (chunks plus their concatenation).
+ */
+function readBody(req: IncomingMessage, maxLength: number, declared: number): Promise<Buffer | 'too-large' | 'aborted'> {
   return new Promise((resolve) => {
+    const whole = declared > 0 ? Buffer.allocUnsafe(declared) : null;
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
     const finish = (v: Buffer | 'too-large' | 'aborted') => { if (!done) { done = true; resolve(v); } };
+    const body = () => (whole ? whole.subarray(0, size) : Buffer.concat(chunks, size));
     req.on('data', (c: Buffer) => {
+      if (done) return;
+      if (size + c.length > maxLength || (whole && size + c.length > whole.length)) { refuseRest(req); finish('too-large'); return; }
+      if (whole) c.copy(whole, size); else chunks.push(c);
       size += c.length;
-      if (size > maxLength) { req.pause(); finish('too-large'); return; }
-      chunks.push(c);
     });
-    req.on('end', () => finish(Buffer.concat(chunks, size)));
+    req.on('end', () => finish(body()));
     req.on('error', () => finish('aborted'));
-    req.on('close', () => finish(req.complete ? Buffer.concat(chunks, size) : 'aborted'));
+    req.on('close', () => finish(req.complete ? body() : 'aborted'));
   });
 }
+
+/**
+ * The rest of a refused body is read and dropped (never kept) for a moment, so the client, still sending, gets
+ * the 413 instead of a reset that would swallow it (the lingering close of Apache); then the connection goes.
+ */
+function refuseRest(req: IncomingMessage): void {
+  req.removeAllListeners('data');
+  req.on('data', () => { /* dropped */ });
+  // After a `Connection: close` answer Node destroys the socket once it is written, and the unread body then
+  // makes the kernel reset the connection; only closing our side keeps the answer readable.
+  const socket = req.socket as IncomingMessage['socket'] & { destroySoon?: () => void };
+  socket.destroySoon = () => socket.end();
+  setTimeout(() => socket.destroy(), LINGER_MS).unref();
+}
+const LINGER_MS = 2000;

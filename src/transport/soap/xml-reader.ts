@@ -11,9 +11,9 @@ import { isUtf8 } from 'node:buffer';
 export type SoapValue = string | null | SoapMap | SoapValue[];
 /** Created with Object.create(null): element names such as `__proto__` are plain data keys. */
 export interface SoapMap { [name: string]: SoapValue }
-/** maxAttributes counts the attributes of one element (namespace declarations included). */
-export interface XmlLimits { maxDepth: number; maxElements: number; maxAttributes: number }
-export const DEFAULT_XML_LIMITS: XmlLimits = { maxDepth: 64, maxElements: 100_000, maxAttributes: 64 };
+/** maxAttributes counts the attributes of one element (namespace declarations included); maxTextLength the characters of one element's text. */
+export interface XmlLimits { maxDepth: number; maxElements: number; maxAttributes: number; maxTextLength: number }
+export const DEFAULT_XML_LIMITS: XmlLimits = { maxDepth: 64, maxElements: 100_000, maxAttributes: 64, maxTextLength: 10 * 1024 * 1024 };
 
 export interface ParsedEnvelope {
   soapVersion: '1.1' | '1.2';
@@ -437,9 +437,11 @@ class Parser {
 
   /** Character data between markup: decoded, and kept only while the element has no child element (§5.3/§5.4). */
   private text(start: number, stop: number, atEof: boolean): void {
+    const f = this.stack[this.stack.length - 1];
+    // Refused before the text is copied or decoded: one huge value must not multiply the request's memory.
+    if (stop - start + f.text.length > this.limits.maxTextLength) throw new XmlRefusedError(`XML text length exceeds ${this.limits.maxTextLength} characters`);
     const seg = this.s.slice(start, stop);
     const value = TEXT_NEEDS_WORK.test(seg) ? this.decodeText(seg, start, atEof) : seg;
-    const f = this.stack[this.stack.length - 1];
     if (!f.hasChild && f.role !== R_ENVELOPE) f.text = f.text === '' ? value : f.text + value;
   }
 
@@ -532,6 +534,7 @@ class Parser {
       throw new Fail(E_UNCLOSED_CDATA, Math.max(at, start), true);
     }
     const f = this.stack[this.stack.length - 1];
+    if (close - start + f.text.length > this.limits.maxTextLength) throw new XmlRefusedError(`XML text length exceeds ${this.limits.maxTextLength} characters`);
     if (!f.hasChild && f.role !== R_ENVELOPE) {
       let v = this.s.slice(start, close);
       if (v.includes('\r')) v = v.replace(/\r\n?/g, '\n');

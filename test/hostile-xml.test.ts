@@ -1,0 +1,213 @@
+// XML attacks (issue 6.1): each is refused with a clear answer and no harm. Per attack the test asserts the
+// response, that the server's memory stays bounded (its RSS sampled while the attack runs), and that a normal
+// request sent at the same time still succeeds.
+import { expect } from 'chai';
+import { createServer, request, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { startServer, type RunningServer } from './support/server.js';
+import { call, envelope, NS, post, type RawResponse } from './support/soap.js';
+import { dumpDatabase } from './support/dump.js';
+
+const MiB = 1024 * 1024;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const agentLogin = '<UserLogin>demo-agent</UserLogin><Password>DemoAgent1!</Password>';
+const soapAction = (op: string) => ({ SOAPAction: `"${NS}#${op}"` });
+
+const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+
+/** Runs `attack` while sampling the server's RSS and sending one normal request; returns the attack's result and the RSS growth. */
+async function underAttack<T>(server: RunningServer, sid: string, attack: () => Promise<T>): Promise<{ result: T; growthMiB: number }> {
+  const base = rssMiB(server.pid);
+  let peak = base;
+  const timer = setInterval(() => { peak = Math.max(peak, rssMiB(server.pid)); }, 5);
+  try {
+    const normal = (async () => {
+      await sleep(5);
+      const r = await call(server.endpoint, 'CustomerUserGet', `<SessionID>${sid}</SessionID><CustomerUserID>cust1</CustomerUserID>`);
+      expect(r.res.status, 'the normal request sent during the attack').to.equal(200);
+      expect(r.data.CustomerUser.UserLogin).to.equal('cust1');
+    })();
+    const [result] = await Promise.all([attack(), normal]);
+    peak = Math.max(peak, rssMiB(server.pid));
+    return { result, growthMiB: peak - base };
+  } finally { clearInterval(timer); }
+}
+
+function expectFault(res: RawResponse, text: string): void {
+  expect(res.status).to.equal(500);
+  expect(res.headers['content-type']).to.equal('text/plain; charset=UTF-8');
+  expect(res.text).to.match(/<soap:Body><Fault xmlns="http:\/\/www\.otrs\.org\/TicketConnector\/"><faultcode>Server<\/faultcode>/);
+  expect(res.text).to.contain(`<faultstring>${text}</faultstring>`);
+}
+
+function expectNotWellFormed(res: RawResponse, message: RegExp): void {
+  expect(res.status).to.equal(500);
+  expect(res.text).to.match(/^Error deserializing message:\n/);
+  expect(res.text).to.match(message);
+}
+
+/** Sends a body with chunked transfer encoding in pieces; resolves with the response and how much was sent by then. */
+function postChunked(url: string, chunk: Buffer, count: number): Promise<{ status: number; sentMiB: number }> {
+  return new Promise((resolve, reject) => {
+    let sent = 0;
+    let done = false;
+    const req = request(url, { method: 'POST', agent: false, headers: { 'Content-Type': 'text/xml; charset=UTF-8', 'Transfer-Encoding': 'chunked', ...soapAction('SessionCreate') } }, (res) => {
+      done = true;
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, sentMiB: sent / MiB });
+      req.destroy();
+    });
+    // The server closes as soon as it has refused the body: writes fail (EPIPE) while its answer is on the way.
+    req.on('error', (e) => { setTimeout(() => { if (!done) reject(e); }, 500); });
+    const pump = () => {
+      while (!done && sent < chunk.length * count) {
+        sent += chunk.length;
+        if (!req.write(chunk)) { req.once('drain', pump); return; }
+      }
+      if (!done) req.end();
+    };
+    pump();
+  });
+}
+
+describe('XML attacks', function () {
+  this.timeout(60_000);
+  let server: RunningServer;
+  let sid: string;
+  let listener: Server;
+  let fetched: string[];
+  let listenerUrl: string;
+  before(async () => {
+    server = await startServer();
+    sid = (await call(server.endpoint, 'SessionCreate', agentLogin)).data.SessionID;
+    fetched = [];
+    listener = createServer((req, res) => { fetched.push(req.url ?? ''); res.end('<!ENTITY leak "LEAKED">'); });
+    await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
+    listenerUrl = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+  });
+  after(async () => { await server.stop(); await new Promise((r) => listener.close(r)); });
+
+  const withDoctype = (dtd: string, body: string) => '<?xml version="1.0" encoding="UTF-8"?>'
+    + `<!DOCTYPE soap:Envelope [${dtd}]>`
+    + envelope('SessionCreate', body).replace(/^<\?xml[^>]*\?>/, '');
+
+  describe('entities (any DOCTYPE is refused before anything is expanded or fetched)', () => {
+    const cases: Array<[string, () => string]> = [
+      ['an external entity naming a file', () => withDoctype('<!ENTITY xxe SYSTEM "file:///etc/passwd">', '<UserLogin>&xxe;</UserLogin><Password>x</Password>')],
+      ['an external entity naming a URL', () => withDoctype(`<!ENTITY xxe SYSTEM "${listenerUrl}/xxe">`, '<UserLogin>&xxe;</UserLogin><Password>x</Password>')],
+      ['a parameter entity loading a remote DTD', () => withDoctype(`<!ENTITY % remote SYSTEM "${listenerUrl}/evil.dtd"> %remote;`, '<UserLogin>&leak;</UserLogin><Password>x</Password>')],
+      ['billion laughs', () => withDoctype(
+        '<!ENTITY lol "lol">' + Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`).join(''),
+        '<UserLogin>&lol9;</UserLogin><Password>x</Password>')],
+      ['quadratic blowup', () => withDoctype(`<!ENTITY a "${'a'.repeat(50_000)}">`, `<UserLogin>${'&a;'.repeat(20_000)}</UserLogin><Password>x</Password>`)],
+    ];
+    for (const [what, body] of cases) {
+      it(`refuses ${what} with a Fault, fetches nothing, reads no file`, async () => {
+        fetched.length = 0;
+        const { result, growthMiB } = await underAttack(server, sid, () => post(server.endpoint, body(), soapAction('SessionCreate')));
+        expectFault(result, 'DOCTYPE is not allowed');
+        expect(result.text).not.to.match(/root:|LEAKED|lollollol/);
+        expect(growthMiB).to.be.below(64);
+        await sleep(50);
+        expect(fetched).to.deep.equal([]);
+      });
+    }
+
+    it('treats an entity reference without a DOCTYPE as undefined (not well-formed), expanding nothing', async () => {
+      const { result } = await underAttack(server, sid, () => post(server.endpoint, envelope('SessionCreate', '<UserLogin>&xxe;</UserLogin>'), soapAction('SessionCreate')));
+      expectNotWellFormed(result, /undefined entity/);
+    });
+  });
+
+  describe('size and shape', () => {
+    const op = (inner: string) => envelope('SessionCreate', inner);
+    const cases: Array<[string, () => string, string]> = [
+      ['10,000 nested elements', () => op('<a>'.repeat(10_000) + '</a>'.repeat(10_000)), 'XML nesting depth exceeds 64'],
+      ['200,000 elements', () => op('<a/>'.repeat(200_000)), 'XML element count exceeds 100000'],
+      ['100,000 attributes on one element', () => op(`<a ${Array.from({ length: 100_000 }, (_, i) => `a${i}="1"`).join(' ')}/>`), 'XML attribute count exceeds 64'],
+      ['an 11 MiB text node (within MaxLength)', () => op(`<UserLogin>${'x'.repeat(11 * MiB)}</UserLogin>`), 'XML text length exceeds 10485760 characters'],
+    ];
+    for (const [what, body, fault] of cases) {
+      it(`refuses ${what} with a Fault`, async () => {
+        const { result, growthMiB } = await underAttack(server, sid, () => post(server.endpoint, body(), soapAction('SessionCreate')));
+        expectFault(result, fault);
+        expect(growthMiB).to.be.below(96);
+      });
+    }
+
+    it('refuses a body declared larger than MaxLength with 413 before reading it', async () => {
+      const { result, growthMiB } = await underAttack(server, sid, () => new Promise<number>((resolve, reject) => {
+        const req = request(server.endpoint, { method: 'POST', agent: false, headers: { 'Content-Type': 'text/xml', 'Content-Length': String(50 * MiB), ...soapAction('SessionCreate') } }, (res) => {
+          res.resume(); resolve(res.statusCode ?? 0); req.destroy();
+        });
+        req.on('error', reject);
+        req.write('<?xml version="1.0"?>');   // and nothing more: the answer must not wait for the body
+      }));
+      expect(result).to.equal(413);
+      expect(growthMiB).to.be.below(32);
+    });
+
+    it('refuses a 50 MiB chunked body with 413 while it streams, long before the end', async () => {
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      const { result, growthMiB } = await underAttack(server, sid, () => postChunked(server.endpoint, chunk, 800));
+      expect(result.status).to.equal(413);
+      expect(result.sentMiB).to.be.below(45);   // MaxLength is 20 MiB; the rest was never accepted
+      expect(growthMiB).to.be.below(96);
+    });
+  });
+
+  describe('broken bytes', () => {
+    it('answers invalid UTF-8 as not well-formed, as expat does', async () => {
+      const [head, tail] = envelope('SessionCreate', '<UserLogin>BAD</UserLogin>').split('BAD');
+      const body = Buffer.concat([Buffer.from(head), Buffer.from([0xc3, 0x28, 0xff, 0xfe]), Buffer.from(tail)]);
+      const { result } = await underAttack(server, sid, () => post(server.endpoint, body, soapAction('SessionCreate')));
+      expectNotWellFormed(result, /not well-formed \(invalid token\) at line 1/);
+    });
+
+    it('answers a declared encoding that does not match the bytes', async () => {
+      const body = envelope('SessionCreate', '<UserLogin>x</UserLogin>').replace('encoding="UTF-8"', 'encoding="UTF-16"');
+      const { result } = await underAttack(server, sid, () => post(server.endpoint, body, soapAction('SessionCreate')));
+      expectNotWellFormed(result, /encoding specified in XML declaration is incorrect/);
+    });
+
+    it('answers a document cut short as not well-formed', async () => {
+      const body = envelope('SessionCreate', '<UserLogin>x</UserLogin>');
+      const { result } = await underAttack(server, sid, () => post(server.endpoint, body.slice(0, body.length - 30), soapAction('SessionCreate')));
+      expectNotWellFormed(result, /no element found|unclosed token/);
+    });
+
+    it('writes nothing and stays up when the body ends before its Content-Length', async () => {
+      const before = dumpDatabase(server);
+      const { result } = await underAttack(server, sid, () => new Promise<string>((resolve) => {
+        const body = envelope('CustomerUserUpdate', `<SessionID>${sid}</SessionID><ID>cust1</ID><UserComment>truncated</UserComment>`);
+        const req = request(server.endpoint, { method: 'POST', agent: false, headers: { 'Content-Type': 'text/xml', 'Content-Length': String(body.length + 500), ...soapAction('CustomerUserUpdate') } });
+        req.on('error', () => resolve('reset'));
+        req.on('response', (res) => { res.resume(); resolve(String(res.statusCode)); });
+        req.write(body);
+        setTimeout(() => { req.destroy(); resolve('closed by the client'); }, 200);
+      }));
+      expect(result).to.equal('closed by the client');
+      expect(dumpDatabase(server)).to.deep.equal(before);
+    });
+  });
+
+  describe('with MaxLength raised to 64 MiB', () => {
+    let big: RunningServer;
+    let bigSid: string;
+    before(async () => {
+      big = await startServer({ MAX_LENGTH: String(64 * MiB) });
+      bigSid = (await call(big.endpoint, 'SessionCreate', agentLogin)).data.SessionID;
+    });
+    after(async () => { await big.stop(); });
+
+    it('refuses a single 50 MiB text node with a Fault before copying it, memory bounded by the body', async () => {
+      const body = Buffer.from(envelope('SessionCreate', `<UserLogin>${'x'.repeat(50 * MiB)}</UserLogin><Password>x</Password>`));
+      const { result, growthMiB } = await underAttack(big, bigSid, () => post(big.endpoint, body, soapAction('SessionCreate')));
+      expectFault(result, 'XML text length exceeds 10485760 characters');
+      // Held: the body (50 MiB, copied into one buffer as it arrives), its decoded text (50 MiB) and the socket's
+      // chunks until the next GC; nothing proportional to the text's content beyond that (measured ~135 MiB).
+      expect(growthMiB).to.be.below(3.2 * 50);
+    });
+  });
+});
