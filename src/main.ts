@@ -26,11 +26,12 @@ async function main(): Promise<void> {
   setTimeZone(config.otrsTimeZone);
   const storage = await Storage.open({ url: config.databaseUrl, synchronous: config.sqliteSynchronous });
   const passwords = new PasswordHasher({ memoryKiB: config.argon2MemoryKiB, timeCost: config.argon2TimeCost, legacyPlain: config.legacyPasswordPlain });
+  const accessTokens = new AccessTokens(storage, config);
+  await accessTokens.init();
   const services: Services = {
-    config, storage, passwords,
+    config, storage, passwords, accessTokens,
     auth: new Auth(storage, passwords, config),
     sessions: new Sessions(storage, config),
-    accessTokens: new AccessTokens(storage, config),
   };
   const createdDemo = config.demoData ? await ensureDemoData(storage, passwords) : false;
 

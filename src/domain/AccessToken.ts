@@ -17,6 +17,11 @@ export class AccessTokens {
   private key?: Buffer;
   constructor(private readonly storage: Storage, private readonly cfg: AccessTokenConfig) {}
 
+  /** Makes (once per database) and loads the signing key; at start, so that no request ever writes it. */
+  async init(): Promise<void> {
+    await this.signingKey();
+  }
+
   private async signingKey(): Promise<Buffer> {
     if (this.key) return this.key;
     const t = dbTimestamp();
