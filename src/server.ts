@@ -1,11 +1,14 @@
-// The HTTP server: Express hosts the GenericInterface route and whatever else comes; the provider writes the
-// SOAP responses itself, byte for byte. Connection limits and time-outs are set here, from the configuration.
+// The HTTP server: GenericInterface requests go straight to the provider, which writes the SOAP responses
+// itself, byte for byte; Express hosts everything else (the health endpoint). Connection limits and time-outs
+// are set here, from the configuration.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import express from 'express';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import type { Provider } from './provider.js';
+
+const GENERIC_INTERFACE = /nph-genericinterface\.pl/;
 
 /** What the health endpoint asks: is the store reachable. */
 export type HealthCheck = () => Promise<boolean>;
@@ -21,14 +24,13 @@ export function createHttpServer(provider: Provider, config: Config, log: Logger
     const status = connections.draining ? 'draining' : database ? 'ok' : 'failing';
     res.status(status === 'ok' ? 200 : 503).set('Cache-Control', 'no-store').json({ status, database: database ? 'ok' : 'failing' });
   });
-  // Any method, any prefix (/otrs, /znuny, /otobo, none): OTRS matches the path unanchored (dialect §1.2, §2.1).
-  app.all(/nph-genericinterface\.pl/, (req, res) => {
+  const genericInterface = (req: IncomingMessage, res: ServerResponse) => {
     provider.handle(req, res).catch((e: Error) => {
       log.error(`ProviderResponseTransmit: ${e.stack ?? e}`);
       if (!res.headersSent) { res.sendDate = false; res.writeHead(500, ['Content-Type', 'text/plain; charset=UTF-8', 'Connection', 'close']); }
       res.end();
     });
-  });
+  };
 
   const server = createServer({
     requestTimeout: config.requestTimeoutMs,
@@ -36,7 +38,16 @@ export function createHttpServer(provider: Provider, config: Config, log: Logger
     // Node looks for expired header and request time-outs only this often (30 s by default), so a slowloris
     // client would get far more time than configured.
     connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(Math.min(config.headersTimeoutMs, config.requestTimeoutMs) / 4))),
-  }, (req, res) => { connections.request(req, res); app(req, res); });
+  }, (req, res) => {
+    connections.request(req, res);
+    // The GenericInterface goes straight to the provider: Express's routing and request decoration would cost
+    // more than the whole SOAP request. Any method, any prefix (/otrs, /znuny, /otobo, none): OTRS matches the
+    // path unanchored (dialect §1.2, §2.1).
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    if (GENERIC_INTERFACE.test(q < 0 ? url : url.slice(0, q))) genericInterface(req, res);
+    else app(req, res);
+  });
   server.keepAliveTimeout = config.keepAliveTimeoutMs;
   server.maxConnections = config.maxConnections;
   // A client that half-closes after sending its request (shutdown(SHUT_WR), as some raw-socket middleware does)
