@@ -30,7 +30,11 @@ export class Repositories {
     let query = this.db.selectFrom('customer_user').select('login');
     for (const c of q.conditions) query = query.where(matches(c.column, c.pattern));
     if (q.validOnly) query = query.where('valid_id', '=', 1);
-    for (const o of q.orderBy) query = query.orderBy(sql.ref(o.column), o.descending ? 'desc' : 'asc');
+    // With a condition, its index is the selective one; ordering by a bare indexed column would make SQLite walk
+    // that column's whole index instead (all million rows of a `cust12*` search). `|| ''` orders by the same
+    // value without offering the index. With no condition, index order is what avoids a sort.
+    const sortKey = (column: string) => (q.conditions.length > 0 ? sql`${sql.ref(column)} || ''` : sql.ref(column));
+    for (const o of q.orderBy) query = query.orderBy(sortKey(o.column), o.descending ? 'desc' : 'asc');
     if (q.limit !== undefined) query = query.limit(q.limit);
     return (await query.execute()).map((r) => r.login);
   }
