@@ -42,6 +42,9 @@ export interface Config {
   argon2TimeCost: number;
   /** The imported OTRS database used CryptType 'plain' (passwords stored as they are). */
   legacyPasswordPlain: boolean;
+  /** Successful password verifications remembered this long (0: off), at most this many. */
+  passwordCacheSeconds: number;
+  passwordCacheMaxEntries: number;
   sqliteSynchronous: 'NORMAL' | 'FULL';
   /** Licence pools: at most this many valid customer users / agents (0: no limit). */
   customerUserMaxValid: number;
@@ -163,6 +166,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     argon2MemoryKiB: int(src, 'ARGON2_MEMORY_KIB', 19456, 1024),
     argon2TimeCost: int(src, 'ARGON2_TIME_COST', 2, 1),
     legacyPasswordPlain: bool(src, 'LEGACY_PASSWORD_PLAIN', false),
+    passwordCacheSeconds: int(src, 'PASSWORD_CACHE_SECONDS', 60),
+    passwordCacheMaxEntries: int(src, 'PASSWORD_CACHE_MAX_ENTRIES', 10_000, 1),
     sqliteSynchronous: sync,
     customerUserMaxValid: int(src, 'CUSTOMER_USER_MAX_VALID', 0),
     agentMaxValid: int(src, 'AGENT_MAX_VALID', 0),

@@ -25,7 +25,10 @@ async function main(): Promise<void> {
   const log = Logger.create(config.logLevel);
   setTimeZone(config.otrsTimeZone);
   const storage = await Storage.open({ url: config.databaseUrl, synchronous: config.sqliteSynchronous });
-  const passwords = new PasswordHasher({ memoryKiB: config.argon2MemoryKiB, timeCost: config.argon2TimeCost, legacyPlain: config.legacyPasswordPlain });
+  const passwords = new PasswordHasher({
+    memoryKiB: config.argon2MemoryKiB, timeCost: config.argon2TimeCost, legacyPlain: config.legacyPasswordPlain,
+    cacheSeconds: config.passwordCacheSeconds, cacheMaxEntries: config.passwordCacheMaxEntries,
+  });
   const accessTokens = new AccessTokens(storage, config);
   await accessTokens.init();
   const services: Services = {

@@ -133,6 +133,23 @@ describe('Authentication abuse', function () {
     // Revocation by SessionRemove (sessions and tokens) is asserted in session.test.ts.
   });
 
+  describe('remembered verifications (PASSWORD_CACHE_SECONDS)', () => {
+    let server: RunningServer;
+    before(async () => { server = await startServer({ PASSWORD_CACHE_SECONDS: '600' }); });
+    after(async () => { await server.stop(); });
+
+    it('never keep an old password working, nor an account that is no longer valid', async () => {
+      const sid = (await sessionCreate(server, agentLogin('DemoAgent1!'))).SessionID;
+      for (let i = 0; i < 2; i++) expect((await sessionCreate(server, customer('CustPass1!'))).SessionID).to.match(/^[A-Za-z0-9]{32}$/);
+      const changed = await call(server.endpoint, 'CustomerUserUpdate', `<SessionID>${sid}</SessionID><ID>cust1</ID><UserPassword>N3w-Passw0rd!</UserPassword>`);
+      expect(changed.data.Error).to.equal(undefined);
+      expect(await sessionCreate(server, customer('CustPass1!'))).to.deep.equal(AUTH_FAIL);
+      for (let i = 0; i < 2; i++) expect((await sessionCreate(server, customer('N3w-Passw0rd!'))).SessionID).to.match(/^[A-Za-z0-9]{32}$/);
+      await call(server.endpoint, 'CustomerUserUpdate', `<SessionID>${sid}</SessionID><ID>cust1</ID><ValidID>2</ValidID>`);
+      expect(await sessionCreate(server, customer('N3w-Passw0rd!'))).to.deep.equal(AUTH_FAIL);
+    });
+  });
+
   describe('logs', () => {
     let server: RunningServer;
     before(async () => { server = await startServer({ LOG_LEVEL: 'debug' }); });

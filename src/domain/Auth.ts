@@ -115,11 +115,15 @@ export class Auth {
     const lastSet = pref('PasswordLastSet');
     if (this.policy.passwordMaxValidTimeInDays > 0 && lastSet && Date.now() / 1000 - epochOf(lastSet) > this.policy.passwordMaxValidTimeInDays * 86400) return false;
     const rehash = result.needsRehash ? await this.passwords.hash(password) : undefined;
-    await this.storage.transaction(async (repos) => {
-      if (rehash) await store.setPassword(repos, rowId, rehash);
-      if (failed !== 0) await store.setPreference(repos, id, 'UserLoginFailed', '0');
-      await store.setPreference(repos, id, 'UserLastLogin', String(Math.floor(Date.now() / 1000)));
-    });
+    // UserLastLogin has second resolution: a client that logs in with every request writes it once a second.
+    const now = String(Math.floor(Date.now() / 1000));
+    if (rehash || failed !== 0 || pref('UserLastLogin') !== now) {
+      await this.storage.transaction(async (repos) => {
+        if (rehash) await store.setPassword(repos, rowId, rehash);
+        if (failed !== 0) await store.setPreference(repos, id, 'UserLoginFailed', '0');
+        await store.setPreference(repos, id, 'UserLastLogin', now);
+      });
+    }
     return true;
   }
 

@@ -1,6 +1,7 @@
 // Password hashing. New hashes are argon2id (salted, memory-hard). Hashes in every format an OTRS database holds
 // (LegacyPassword.ts) are verified too, and reported as needing a re-hash, so imported accounts keep working and
 // move to argon2id on their next successful login.
+import { createHmac, randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import { verifyLegacy } from './LegacyPassword.js';
 
@@ -9,13 +10,54 @@ export interface PasswordOptions {
   timeCost: number;
   /** The imported database used OTRS CryptType 'plain': stored values that are not argon2 are the passwords. */
   legacyPlain?: boolean;
+  /** How long a successful verification is remembered (VerificationCache; 0: never). */
+  cacheSeconds?: number;
+  cacheMaxEntries?: number;
+}
+
+/**
+ * Successful verifications, remembered for a short while, so a client that sends UserLogin + Password with
+ * every request (as many GenericInterface integrations do) pays for argon2 once, not every time. An entry is
+ * HMAC(key, stored hash + password) under a key made at start and kept only in memory: no password is held, a
+ * wrong password never matches, and a changed stored hash (a new password, a re-hash) misses at once. The cost:
+ * whoever can read this process's memory can test guesses against recent entries at HMAC speed instead of
+ * argon2 speed; such a reader can also read the passwords of requests in flight.
+ */
+class VerificationCache {
+  private readonly key = randomBytes(32);
+  private readonly entries = new Map<string, number>();   // entry -> expiry (ms)
+
+  constructor(private readonly ttlMs: number, private readonly maxEntries: number) {}
+
+  private entry(stored: string, password: string): string {
+    return createHmac('sha256', this.key).update(stored).update('\u0000').update(password).digest('base64');
+  }
+
+  has(stored: string, password: string): boolean {
+    if (this.ttlMs === 0) return false;
+    const e = this.entry(stored, password);
+    const expiry = this.entries.get(e);
+    if (expiry === undefined) return false;
+    if (expiry > Date.now()) return true;
+    this.entries.delete(e);
+    return false;
+  }
+
+  add(stored: string, password: string): void {
+    if (this.ttlMs === 0) return;
+    this.entries.set(this.entry(stored, password), Date.now() + this.ttlMs);
+    // Insertion order is expiry order: the oldest entries go first.
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
 }
 
 export interface VerifyResult { ok: boolean; needsRehash: boolean }
 
 export class PasswordHasher {
   private dummy: Promise<string>;
+  private readonly verified: VerificationCache;
   constructor(private readonly opts: PasswordOptions) {
+    this.verified = new VerificationCache((opts.cacheSeconds ?? 0) * 1000, opts.cacheMaxEntries ?? 10_000);
     // Verifying against this when a login does not exist makes an unknown login cost as much as a wrong password.
     this.dummy = this.hash('not-a-real-password');
   }
@@ -38,8 +80,11 @@ export class PasswordHasher {
     // OTRS: an empty password or an empty stored hash never authenticates (Auth/DB.pm).
     if (!stored || password === '') return this.verifyNothing(password);
     if (stored.startsWith('$argon2')) {
+      if (this.verified.has(stored, password)) return { ok: true, needsRehash: false };
       const ok = await argon2.verify(stored, password).catch(() => false);
-      return { ok, needsRehash: ok && argon2.needsRehash(stored, this.params) };
+      const needsRehash = ok && argon2.needsRehash(stored, this.params);
+      if (ok && !needsRehash) this.verified.add(stored, password);
+      return { ok, needsRehash };
     }
     // A legacy check is fast; the dummy verification keeps a wrong password as slow as for any other account,
     // so the answer time tells nothing about how an account's password is stored.
