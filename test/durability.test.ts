@@ -58,6 +58,24 @@ describe('Durability', function () {
       expect(keys.length, 'one row per preference').to.equal(new Set(keys).size);
     });
 
+    it('failing updates among concurrent good ones (one commit for many) leave no trace, the good ones all land', async () => {
+      const agent = new Agent({ keepAlive: true, maxSockets: 50 });
+      const update = (i: number) => `<SessionID>${sid}</SessionID><ID>cust2</ID><UserComment>c${i}</UserComment>`
+        + `<UserPreferences><Key>Mixed${i}</Key><Value>v${i}</Value></UserPreferences>`
+        + (i % 2 ? '<DynamicField><Name>Skills</Name><Value>NotAChoice</Value></DynamicField>' : '');
+      const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => postOp(server, agent, 'CustomerUserUpdate', update(i))));
+      agent.destroy();
+      responses.forEach((r, i) => {
+        const data = parseResponse(r.text, 'CustomerUserUpdate');
+        if (i % 2) expect(data.Error?.ErrorCode, `update ${i}`).to.equal('CustomerUserUpdate.InvalidParameter');
+        else expect(data.CustomerUser?.UserComment, `update ${i}`).to.equal(`c${i}`);
+      });
+      const state = customerUserState(server, 'cust2');
+      const mixed = state.preferences.filter((p) => p.preferences_key.startsWith('UserMixed')).map((p) => Number(p.preferences_key.slice(9))).sort((a, b) => a - b);
+      expect(mixed).to.deep.equal(Array.from({ length: 25 }, (_, k) => 2 * k));
+      expect(Number(state.row!.comments.slice(1)) % 2).to.equal(0);
+    });
+
     it('20 clients creating the same login at once make exactly one customer user', async () => {
       const agent = new Agent({ keepAlive: true, maxSockets: 20 });
       const create = (i: number) => `<SessionID>${sid}</SessionID><CustomerUserLogin>racer</CustomerUserLogin>`

@@ -34,6 +34,12 @@ export function registerFunctions(sqlite: Database.Database): void {
   sqlite.function('lower', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v));
 }
 
+/** A unit of work waiting for the next group commit. */
+interface Unit { fn: (repos: Repositories) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void }
+
+/** Units per commit at most: bounds how long one group holds the database. */
+const MAX_GROUP = 64;
+
 export interface StorageOptions { url: string; synchronous?: 'NORMAL' | 'FULL' }
 
 export class Storage {
@@ -63,9 +69,53 @@ export class Storage {
     return storage;
   }
 
-  /** Runs fn in one database transaction: everything it writes lands together or not at all. */
+  /**
+   * Runs fn as one unit of work: everything it writes lands together or not at all, and the promise settles
+   * only once that is on disk. Units that arrive while others run are grouped (group commit): each runs alone,
+   * in turn, inside a savepoint of one shared transaction, so a failing unit undoes only its own writes, and the
+   * group pays for one commit, the expensive part (a WAL sync) instead of one each.
+   */
   transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => fn(new Repositories(trx)));
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ fn: fn as Unit['fn'], resolve: resolve as Unit['resolve'], reject });
+      if (!this.flushing) { this.flushing = true; setImmediate(() => void this.flush()); }
+    });
+  }
+
+  private readonly pending: Unit[] = [];
+  private flushing = false;
+
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const group = this.pending.splice(0, MAX_GROUP);
+      const outcomes: Array<{ value: unknown } | { error: unknown }> = [];
+      try {
+        await this.db.transaction().execute(async (trx) => {
+          const repos = new Repositories(trx);
+          for (const unit of group) {
+            await sql`SAVEPOINT unit`.execute(trx);
+            try {
+              const value = await unit.fn(repos);
+              await sql`RELEASE unit`.execute(trx);
+              outcomes.push({ value });
+            } catch (error) {
+              await sql`ROLLBACK TO unit`.execute(trx);
+              await sql`RELEASE unit`.execute(trx);
+              outcomes.push({ error });
+            }
+          }
+        });
+      } catch (error) {
+        // The commit itself failed (disk full, I/O error): nothing of the group is stored.
+        for (const unit of group) unit.reject(error);
+        continue;
+      }
+      group.forEach((unit, i) => {
+        const o = outcomes[i];
+        if ('error' in o) unit.reject(o.error); else unit.resolve(o.value);
+      });
+    }
+    this.flushing = false;
   }
 
   /** Whether the database answers (the health check). */
