@@ -46,6 +46,8 @@ export interface Config {
   passwordCacheSeconds: number;
   passwordCacheMaxEntries: number;
   sqliteSynchronous: 'NORMAL' | 'FULL';
+  /** How long a process trusts cached sessions, field definitions and agent groups that others may change. */
+  cacheTtlMs: number;
   /** Licence pools: at most this many valid customer users / agents (0: no limit). */
   customerUserMaxValid: number;
   agentMaxValid: number;
@@ -169,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     passwordCacheSeconds: int(src, 'PASSWORD_CACHE_SECONDS', 60),
     passwordCacheMaxEntries: int(src, 'PASSWORD_CACHE_MAX_ENTRIES', 10_000, 1),
     sqliteSynchronous: sync,
+    cacheTtlMs: int(src, 'CACHE_TTL_MS', 5000),
     customerUserMaxValid: int(src, 'CUSTOMER_USER_MAX_VALID', 0),
     agentMaxValid: int(src, 'AGENT_MAX_VALID', 0),
     passwordMinSize: int(src, 'PASSWORD_MIN_SIZE', 0),

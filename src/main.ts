@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = Logger.create(config.logLevel);
   setTimeZone(config.otrsTimeZone);
-  const storage = await Storage.open({ url: config.databaseUrl, synchronous: config.sqliteSynchronous });
+  const storage = await Storage.open({ url: config.databaseUrl, synchronous: config.sqliteSynchronous, cacheTtlMs: config.cacheTtlMs });
   const passwords = new PasswordHasher({
     memoryKiB: config.argon2MemoryKiB, timeCost: config.argon2TimeCost, legacyPlain: config.legacyPasswordPlain,
     cacheSeconds: config.passwordCacheSeconds, cacheMaxEntries: config.passwordCacheMaxEntries,

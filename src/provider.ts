@@ -90,9 +90,12 @@ export class Provider {
   }
 }
 
-/** The caller's X-Request-ID when it is a plain token, else a fresh one: it ties the request's log lines together. */
+/** The caller's X-Request-ID when it is a plain token, else this process's next one: ties a request's log lines together. */
 function requestId(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
   if (typeof given === 'string' && /^[A-Za-z0-9._:-]{1,64}$/.test(given)) return given;
-  return randomBytes(9).toString('base64url');
+  return `${REQUEST_ID_PREFIX}-${(++requestCount).toString(36)}`;
 }
+// A random prefix per process keeps IDs unique across restarts and instances; a counter is cheaper than random bytes per request.
+const REQUEST_ID_PREFIX = randomBytes(6).toString('base64url');
+let requestCount = 0;

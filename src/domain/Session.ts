@@ -3,6 +3,7 @@
 // (so a session dies SessionMaxIdleTime after creation however often it is used).
 import { randomBytes } from 'node:crypto';
 import type { Storage } from '../storage/database.js';
+import { TtlCache } from '../storage/cache.js';
 import type { AuthenticatedUser } from './Auth.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -19,12 +20,18 @@ export function randomToken(n: number): string {
   return out;
 }
 
-export interface SessionConfig { sessionMaxIdleTime: number; sessionMaxTime: number; sessionCheckRemoteIP: boolean }
+export interface SessionConfig { sessionMaxIdleTime: number; sessionMaxTime: number; sessionCheckRemoteIP: boolean; cacheTtlMs: number }
 
 export interface SessionClient { remoteAddress: string; userAgent: string }
 
 export class Sessions {
-  constructor(private readonly storage: Storage, private readonly cfg: SessionConfig) {}
+  // A GI session's rows never change after SessionCreate, so reading them once per CACHE_TTL_MS is enough; the
+  // validity checks below still run on every request. A removal here is seen at once, one elsewhere within the TTL.
+  private readonly cache: TtlCache<Record<string, string> | undefined>;
+
+  constructor(private readonly storage: Storage, private readonly cfg: SessionConfig) {
+    this.cache = new TtlCache(cfg.cacheTtlMs);
+  }
 
   async create(user: AuthenticatedUser, client: SessionClient, extra: Record<string, string> = {}): Promise<string> {
     const id = randomToken(32);
@@ -47,7 +54,7 @@ export class Sessions {
   /** The session's data when it is valid for this client now, else undefined. */
   async data(sessionId: string, client: SessionClient): Promise<Record<string, string> | undefined> {
     if (!/^[A-Za-z0-9]{1,100}$/.test(sessionId)) return undefined;
-    const data = await this.storage.repos.session(sessionId);
+    const data = await this.cache.get(sessionId, () => this.storage.repos.session(sessionId));
     if (!data || !data.UserID || !data.UserLogin) return undefined;
     if (this.cfg.sessionCheckRemoteIP && data.UserRemoteAddr !== client.remoteAddress) return undefined;
     const now = Date.now() / 1000;
@@ -64,6 +71,7 @@ export class Sessions {
   }
 
   remove(sessionId: string): Promise<void> {
+    this.cache.delete(sessionId);
     return this.storage.repos.deleteSession(sessionId);
   }
 }

@@ -7,6 +7,7 @@ import { Kysely, Migrator, SqliteDialect, sql, type SqliteDatabase } from 'kysel
 import type { DB } from './schema.js';
 import { migrationProvider } from './migrations.js';
 import { Repositories } from './repositories.js';
+import { ReadCaches } from './cache.js';
 
 /** Kysely prepares every query anew; the same SQL text reuses its prepared statement instead (bounded). */
 function withStatementCache(sqlite: Database.Database, max = 1000): SqliteDatabase {
@@ -40,12 +41,19 @@ interface Unit { fn: (repos: Repositories) => Promise<unknown>; resolve: (v: unk
 /** Units per commit at most: bounds how long one group holds the database. */
 const MAX_GROUP = 64;
 
-export interface StorageOptions { url: string; synchronous?: 'NORMAL' | 'FULL' }
+export interface StorageOptions {
+  url: string;
+  synchronous?: 'NORMAL' | 'FULL';
+  /** How long read caches (cache.ts) trust what they read; 0: no caching. */
+  cacheTtlMs?: number;
+}
 
 export class Storage {
   readonly repos: Repositories;
-  private constructor(readonly db: Kysely<DB>, private readonly close_: () => void) {
-    this.repos = new Repositories(db);
+  private readonly caches: ReadCaches;
+  private constructor(readonly db: Kysely<DB>, private readonly close_: () => void, cacheTtlMs: number) {
+    this.caches = new ReadCaches(cacheTtlMs);
+    this.repos = new Repositories(db, this.caches);
   }
 
   static async open(opts: StorageOptions): Promise<Storage> {
@@ -63,7 +71,7 @@ export class Storage {
     sqlite.pragma('foreign_keys = ON');
     registerFunctions(sqlite);
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    const storage = new Storage(db, () => sqlite.close());
+    const storage = new Storage(db, () => sqlite.close(), opts.cacheTtlMs ?? 0);
     const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
     if (error) throw error instanceof Error ? error : new Error(String(error));
     return storage;
@@ -91,7 +99,7 @@ export class Storage {
       const outcomes: Array<{ value: unknown } | { error: unknown }> = [];
       try {
         await this.db.transaction().execute(async (trx) => {
-          const repos = new Repositories(trx);
+          const repos = new Repositories(trx, this.caches);
           for (const unit of group) {
             await sql`SAVEPOINT unit`.execute(trx);
             try {
@@ -102,11 +110,15 @@ export class Storage {
               await sql`ROLLBACK TO unit`.execute(trx);
               await sql`RELEASE unit`.execute(trx);
               outcomes.push({ error });
+            } finally {
+              this.caches.unitEnded();
             }
           }
         });
       } catch (error) {
         // The commit itself failed (disk full, I/O error): nothing of the group is stored.
+        this.caches.invalidate();
+        this.caches.unitEnded();
         for (const unit of group) unit.reject(error);
         continue;
       }

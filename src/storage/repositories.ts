@@ -3,6 +3,7 @@ import { sql, type Kysely, type Selectable, type Insertable, type Updateable } f
 import type { Audit, DB, CustomerUserTable, DynamicFieldTable, UsersTable } from './schema.js';
 import { CustomerCompanyRepository } from './customer-company-repository.js';
 import { lower, lowered, matches } from './conditions.js';
+import { ReadCaches } from './cache.js';
 
 export type CustomerUserRow = Selectable<CustomerUserTable>;
 export type DynamicFieldRow = Selectable<DynamicFieldTable>;
@@ -18,7 +19,7 @@ export interface CustomerUserQuery {
 
 export class Repositories {
   readonly customerCompanies: CustomerCompanyRepository;
-  constructor(readonly db: Kysely<DB>) { this.customerCompanies = new CustomerCompanyRepository(db); }
+  constructor(readonly db: Kysely<DB>, private readonly caches: ReadCaches = new ReadCaches(0)) { this.customerCompanies = new CustomerCompanyRepository(db); }
 
   // --- customer_user -------------------------------------------------------------------------------------
   /** OTRS looks customer users up case-insensitively (CustomerUser/DB.pm, unless CaseSensitive). */
@@ -104,11 +105,13 @@ export class Repositories {
   }
 
   /** Group names in which the agent holds the permission key, through valid groups only. */
-  async userGroupsWith(userId: number, permissionKey: string): Promise<string[]> {
-    const rows = await this.db.selectFrom('group_user').innerJoin('groups', 'groups.id', 'group_user.group_id')
-      .select('groups.name').where('group_user.user_id', '=', userId)
-      .where('group_user.permission_key', '=', permissionKey).where('groups.valid_id', '=', 1).execute();
-    return rows.map((r) => r.name);
+  userGroupsWith(userId: number, permissionKey: string): Promise<string[]> {
+    return this.caches.agentGroups.get(`${userId}\u0000${permissionKey}`, async () => {
+      const rows = await this.db.selectFrom('group_user').innerJoin('groups', 'groups.id', 'group_user.group_id')
+        .select('groups.name').where('group_user.user_id', '=', userId)
+        .where('group_user.permission_key', '=', permissionKey).where('groups.valid_id', '=', 1).execute();
+      return rows.map((r) => r.name);
+    });
   }
 
   async groupIdByName(name: string): Promise<number | undefined> {
@@ -116,6 +119,7 @@ export class Repositories {
   }
 
   async addGroupUser(userId: number, groupId: number, permissionKey: string, stamp: Audit): Promise<void> {
+    this.caches.invalidate();
     await this.db.insertInto('group_user').values({ user_id: userId, group_id: groupId, permission_key: permissionKey, ...stamp }).execute();
   }
 
@@ -134,11 +138,12 @@ export class Repositories {
   }
 
   dynamicFieldsOf(objectType: string): Promise<DynamicFieldRow[]> {
-    return this.db.selectFrom('dynamic_field').selectAll().where('object_type', '=', objectType)
-      .where('valid_id', '=', 1).orderBy('field_order').orderBy('id').execute();
+    return this.caches.dynamicFields.get(objectType, () => this.db.selectFrom('dynamic_field').selectAll().where('object_type', '=', objectType)
+      .where('valid_id', '=', 1).orderBy('field_order').orderBy('id').execute()) as Promise<DynamicFieldRow[]>;
   }
 
   async insertDynamicField(row: Insertable<DynamicFieldTable>): Promise<number> {
+    this.caches.invalidate();
     const r = await this.db.insertInto('dynamic_field').values(row).returning('id').executeTakeFirstOrThrow();
     return r.id;
   }

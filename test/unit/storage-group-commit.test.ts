@@ -12,7 +12,7 @@ describe('Storage group commit', () => {
   let storage: Storage;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'otrs-gi-storage-'));
-    storage = await Storage.open({ url: join(dir, 'db.sqlite') });
+    storage = await Storage.open({ url: join(dir, 'db.sqlite'), cacheTtlMs: 60_000 });
   });
   afterEach(async () => { await storage.close(); rmSync(dir, { recursive: true, force: true }); });
 
@@ -45,5 +45,21 @@ describe('Storage group commit', () => {
       log.push(`end ${i}`);
     })));
     expect(log).to.deep.equal([0, 1, 2, 3, 4].flatMap((i) => [`start ${i}`, `end ${i}`]));
+  });
+
+  it('forgets cached field definitions that a rolled-back unit created and read', async () => {
+    const field = (name: string) => ({ internal_field: 0, name, label: name, field_order: 1, field_type: 'Text', object_type: 'CustomerUser', config: '{}', valid_id: 1,
+      create_time: '2026-01-01 00:00:00', create_by: 1, change_time: '2026-01-01 00:00:00', change_by: 1 });
+    const names = async () => (await storage.repos.dynamicFieldsOf('CustomerUser')).map((f) => f.name);
+    expect(await names()).to.deep.equal([]);
+    await storage.transaction(async (repos) => { await repos.insertDynamicField(field('Kept')); });
+    expect(await names()).to.deep.equal(['Kept']);
+    const failed = storage.transaction(async (repos) => {
+      await repos.insertDynamicField(field('Undone'));
+      expect((await repos.dynamicFieldsOf('CustomerUser')).map((f) => f.name)).to.deep.equal(['Kept', 'Undone']);
+      throw new Error('rolled back');
+    });
+    expect(await failed.then(() => 'committed', (e: Error) => e.message)).to.equal('rolled back');
+    expect(await names()).to.deep.equal(['Kept']);
   });
 });

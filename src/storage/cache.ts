@@ -1,0 +1,54 @@
+// Read caches for what nearly every request asks and almost never changes: dynamic-field definitions, the
+// groups an agent holds, and (Session.ts) GenericInterface sessions, which are never modified once written. Entries live CACHE_TTL_MS, so a change made elsewhere (OTRS's own admin screens on a
+// shared database, another instance) shows within that time; a change made through this process clears them at
+// once. A unit of work that changed a cached table clears them again when it ends, committed or rolled back, so
+// nothing it read of its own uncommitted writes outlives it.
+
+export class TtlCache<V> {
+  private readonly entries = new Map<string, { value: V; expires: number }>();
+
+  constructor(private readonly ttlMs: number, private readonly maxEntries = 10_000) {}
+
+  async get(key: string, load: () => Promise<V>): Promise<V> {
+    if (this.ttlMs === 0) return load();
+    const hit = this.entries.get(key);
+    const now = Date.now();
+    if (hit && hit.expires > now) return hit.value;
+    const value = await load();
+    // Absence is not remembered: random keys (guessed session IDs) must not fill the cache.
+    if (value === undefined) return value;
+    this.entries.set(key, { value, expires: now + this.ttlMs });
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    return value;
+  }
+
+  delete(key: string): void { this.entries.delete(key); }
+
+  clear(): void { this.entries.clear(); }
+}
+
+export class ReadCaches {
+  readonly dynamicFields: TtlCache<unknown>;
+  readonly agentGroups: TtlCache<string[]>;
+  /** Set by a write to a cached table; the unit of work's end clears the caches again. */
+  dirty = false;
+
+  constructor(ttlMs: number) {
+    this.dynamicFields = new TtlCache(ttlMs, 100);
+    this.agentGroups = new TtlCache(ttlMs);
+  }
+
+  /** A cached table changed: forget everything now, and again when the unit of work ends. */
+  invalidate(): void {
+    this.dynamicFields.clear();
+    this.agentGroups.clear();
+    this.dirty = true;
+  }
+
+  unitEnded(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.dynamicFields.clear();
+    this.agentGroups.clear();
+  }
+}
