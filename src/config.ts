@@ -1,8 +1,10 @@
 // Configuration: environment variables, optionally a JSON file named by CONFIG_FILE (same keys). Every limit
 // has a safe default here, and the README's table lists them all.
 import { readFileSync } from 'node:fs';
+import type { LoginThrottleConfig } from './domain/LoginThrottle.js';
 
-export interface Config {
+/** LoginThrottleConfig: the failed-login throttling settings, described where they are used. */
+export interface Config extends LoginThrottleConfig {
   port: number;
   host: string;
   databaseUrl: string;
@@ -59,13 +61,6 @@ export interface Config {
   passwordHistory: number;
   passwordMaxValidTimeInDays: number;
   passwordMaxLoginFailed: number;
-  /** Failed-login throttling (LoginThrottle): per (address, login), per address, window, growing wait. */
-  loginFailuresAllowed: number;
-  loginFailuresPerClient: number;
-  loginFailureWindowSeconds: number;
-  loginDelayMs: number;
-  loginMaxDelayMs: number;
-  loginThrottleMaxEntries: number;
   /** SIGTERM: requests in flight get this long to finish before the process exits anyway. */
   shutdownTimeoutMs: number;
   /** Minimum length of a customer-user login (OTRS has none: 0). */
