@@ -1,8 +1,10 @@
 // Read caches for what nearly every request asks and almost never changes: dynamic-field definitions, the
-// groups an agent holds, and (Session.ts) GenericInterface sessions, which are never modified once written. Entries live CACHE_TTL_MS, so a change made elsewhere (OTRS's own admin screens on a
-// shared database, another instance) shows within that time; a change made through this process clears them at
-// once. A unit of work that changed a cached table clears them again when it ends, committed or rolled back, so
-// nothing it read of its own uncommitted writes outlives it.
+// groups an agent holds, and (Session.ts) GenericInterface sessions, which are never modified once written.
+// Entries live CACHE_TTL_MS, so a change made elsewhere (OTRS's own admin screens on a shared database, another
+// instance) shows within that time; a change made through this process clears them at once. A unit of work
+// that changed a cached table clears them again when it ends, committed or rolled back, so nothing it read of
+// its own uncommitted writes outlives it.
+import type { DynamicFieldRow } from './repositories.js';
 
 export class TtlCache<V> {
   private readonly entries = new Map<string, { value: V; expires: number }>();
@@ -28,10 +30,10 @@ export class TtlCache<V> {
 }
 
 export class ReadCaches {
-  readonly dynamicFields: TtlCache<unknown>;
+  readonly dynamicFields: TtlCache<DynamicFieldRow[]>;
   readonly agentGroups: TtlCache<string[]>;
   /** Set by a write to a cached table; the unit of work's end clears the caches again. */
-  dirty = false;
+  private dirty = false;
 
   constructor(ttlMs: number) {
     this.dynamicFields = new TtlCache(ttlMs, 100);
@@ -40,13 +42,15 @@ export class ReadCaches {
 
   /** A cached table changed: forget everything now, and again when the unit of work ends. */
   invalidate(): void {
-    this.dynamicFields.clear();
-    this.agentGroups.clear();
+    this.clear();
     this.dirty = true;
   }
 
   unitEnded(): void {
-    if (!this.dirty) return;
+    if (this.dirty) this.clear();
+  }
+
+  clear(): void {
     this.dirty = false;
     this.dynamicFields.clear();
     this.agentGroups.clear();

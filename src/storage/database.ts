@@ -117,8 +117,7 @@ export class Storage {
         });
       } catch (error) {
         // The commit itself failed (disk full, I/O error): nothing of the group is stored.
-        this.caches.invalidate();
-        this.caches.unitEnded();
+        this.caches.clear();
         for (const unit of group) unit.reject(error);
         continue;
       }

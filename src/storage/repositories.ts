@@ -139,7 +139,7 @@ export class Repositories {
 
   dynamicFieldsOf(objectType: string): Promise<DynamicFieldRow[]> {
     return this.caches.dynamicFields.get(objectType, () => this.db.selectFrom('dynamic_field').selectAll().where('object_type', '=', objectType)
-      .where('valid_id', '=', 1).orderBy('field_order').orderBy('id').execute()) as Promise<DynamicFieldRow[]>;
+      .where('valid_id', '=', 1).orderBy('field_order').orderBy('id').execute());
   }
 
   async insertDynamicField(row: Insertable<DynamicFieldTable>): Promise<number> {
