@@ -25,8 +25,11 @@ export class AccessTokens {
   private async signingKey(): Promise<Buffer> {
     if (this.key) return this.key;
     const t = dbTimestamp();
-    await this.storage.repos.insertSystemData(KEY_NAME, randomBytes(32).toString('base64'), { create_time: t, create_by: 1, change_time: t, change_by: 1 });
-    this.key = Buffer.from((await this.storage.repos.systemData(KEY_NAME))!, 'base64');
+    const stored = await this.storage.transaction(async (repos) => {
+      await repos.insertSystemData(KEY_NAME, randomBytes(32).toString('base64'), { create_time: t, create_by: 1, change_time: t, change_by: 1 });
+      return repos.systemData(KEY_NAME);
+    });
+    this.key = Buffer.from(stored!, 'base64');
     return this.key;
   }
 
@@ -35,10 +38,10 @@ export class AccessTokens {
     const now = Math.floor(Date.now() / 1000);
     const expires = now + this.cfg.accessTokenMaxTime;
     const uuid = randomUUID();
-    await this.storage.repos.insertAccessToken({
+    await this.storage.transaction((repos) => repos.insertAccessToken({
       uuid, user_id: String(user.UserID), user_type: user.UserType,
       create_time: dbTimestamp(new Date(now * 1000)), expires_time: dbTimestamp(new Date(expires * 1000)), remote_addr: client.remoteAddress,
-    });
+    }));
     const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
     const payload = b64url(JSON.stringify({
       sub: user.UserLogin, jti: uuid, iat: now, exp: expires,
@@ -59,22 +62,26 @@ export class AccessTokens {
     let claims: { jti?: unknown; exp?: unknown };
     try { claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')); } catch { return undefined; }
     if (typeof claims.jti !== 'string' || typeof claims.exp !== 'number' || claims.exp <= Date.now() / 1000) return undefined;
-    const row = await this.storage.repos.accessToken(claims.jti);
-    if (!row) return undefined;
-    if (this.cfg.accessTokenCheckRemoteIP && row.remote_addr !== client.remoteAddress) return undefined;
-    if (row.user_type === 'User') {
-      const agent = await this.storage.repos.userById(Number(row.user_id));
-      return agent && agent.valid_id === 1 ? { UserType: 'User', UserID: agent.id, UserLogin: agent.login } : undefined;
-    }
-    const customer = await this.storage.repos.customerUserByLogin(row.user_id);
-    return customer && customer.valid_id === 1 ? { UserType: 'Customer', UserID: customer.login, UserLogin: customer.login } : undefined;
+    const jti = claims.jti;
+    return this.storage.read(async (repos): Promise<AuthenticatedUser | undefined> => {
+      const row = await repos.accessToken(jti);
+      if (!row) return undefined;
+      if (this.cfg.accessTokenCheckRemoteIP && row.remote_addr !== client.remoteAddress) return undefined;
+      if (row.user_type === 'User') {
+        const agent = await repos.userById(Number(row.user_id));
+        return agent && agent.valid_id === 1 ? { UserType: 'User', UserID: agent.id, UserLogin: agent.login } : undefined;
+      }
+      const customer = await repos.customerUserByLogin(row.user_id);
+      return customer && customer.valid_id === 1 ? { UserType: 'Customer', UserID: customer.login, UserLogin: customer.login } : undefined;
+    });
   }
 
   /** Revokes the token (used by SessionRemove); unknown or malformed tokens are ignored. */
   async revoke(token: string): Promise<void> {
     try {
       const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
-      if (typeof claims.jti === 'string') await this.storage.repos.deleteAccessToken(claims.jti);
+      const jti = claims.jti;
+      if (typeof jti === 'string') await this.storage.transaction((repos) => repos.deleteAccessToken(jti));
     } catch { /* not a token of ours */ }
   }
 }

@@ -27,7 +27,7 @@ const loginFailedOf = (prefs: Preference[]) => Number(prefs.find((p) => p.prefer
 
 /** One account kind's storage of the things a login reads and writes. */
 interface AccountStore<Id> {
-  preferences(id: Id, repos?: Repositories): Promise<Preference[]>;
+  preferences(repos: Repositories, id: Id): Promise<Preference[]>;
   setPreference(repos: Repositories, id: Id, key: string, value: string | null): Promise<void>;
   setPassword(repos: Repositories, rowId: number, pw: string): Promise<void>;
   lockTemporarily(repos: Repositories, rowId: number): Promise<void>;
@@ -66,10 +66,10 @@ export class Auth {
   }
 
   private async agentLogin(login: string, password: string): Promise<AuthenticatedUser | null> {
-    const user = await this.storage.repos.userByLogin(login);
+    const user = await this.storage.read((repos) => repos.userByLogin(login));
     if (!user) { await this.passwords.verifyNothing(password); return null; }
     const store: AccountStore<number> = {
-      preferences: (id, repos = this.storage.repos) => repos.userPreferences(id),
+      preferences: (repos, id) => repos.userPreferences(id),
       setPreference: (repos, id, key, value) => repos.setUserPreference(id, key, value),
       setPassword: (repos, rowId, pw) => repos.updateUserPassword(rowId, pw),
       lockTemporarily: (repos, rowId) => repos.setUserValidId(rowId, 3),
@@ -79,10 +79,10 @@ export class Auth {
   }
 
   private async customerLogin(login: string, password: string): Promise<AuthenticatedUser | null> {
-    const user = await this.storage.repos.customerUserByLogin(login);
+    const user = await this.storage.read((repos) => repos.customerUserByLogin(login));
     if (!user) { await this.passwords.verifyNothing(password); return null; }
     const store: AccountStore<string> = {
-      preferences: (id, repos = this.storage.repos) => repos.customerPreferences(id),
+      preferences: (repos, id) => repos.customerPreferences(id),
       setPreference: (repos, id, key, value) => repos.setCustomerPreference(id, key, value),
       setPassword: (repos, rowId, pw) => repos.updateCustomerUserPassword(rowId, pw),
       lockTemporarily: (repos, rowId) => repos.updateCustomerUser(rowId, { valid_id: 3 }),
@@ -103,13 +103,13 @@ export class Auth {
     if (!result.ok) {
       // Read and increment in one transaction, so concurrent failures all count.
       await this.storage.transaction(async (repos) => {
-        const failed = loginFailedOf(await store.preferences(id, repos)) + 1;
+        const failed = loginFailedOf(await store.preferences(repos, id)) + 1;
         await store.setPreference(repos, id, 'UserLoginFailed', String(failed));
         if (this.policy.passwordMaxLoginFailed > 0 && failed >= this.policy.passwordMaxLoginFailed) await store.lockTemporarily(repos, rowId);
       });
       return false;
     }
-    const prefs = await store.preferences(id);
+    const prefs = await this.storage.read((repos) => store.preferences(repos, id));
     const pref = (key: string) => prefs.find((p) => p.preferences_key === key)?.preferences_value ?? null;
     const failed = loginFailedOf(prefs);
     const lastSet = pref('PasswordLastSet');
@@ -129,7 +129,7 @@ export class Auth {
 
   /** Whether the agent holds `permission` in at least one of `groups` (valid groups only). */
   async agentHasPermission(userId: number, groups: string[], permission = 'rw'): Promise<boolean> {
-    const held = await this.storage.repos.userGroupsWith(userId, permission);
+    const held = await this.storage.read((repos) => repos.userGroupsWith(userId, permission));
     return held.some((g) => groups.includes(g));
   }
 }

@@ -15,7 +15,7 @@ export const DEMO = {
 
 /** Creates the demo data when no agent but the system user exists; returns whether it did. */
 export async function ensureDemoData(storage: Storage, passwords: PasswordHasher): Promise<boolean> {
-  if ((await storage.repos.countUsers()) > 1) return false;
+  if ((await storage.read((repos) => repos.countUsers())) > 1) return false;
   const stamp = nowStamp(1);
   const agentHash = await passwords.hash(DEMO.agent.password);
   const customerHashes = await Promise.all(DEMO.customers.map((c) => passwords.hash(c.password)));

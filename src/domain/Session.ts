@@ -36,7 +36,7 @@ export class Sessions {
   async create(user: AuthenticatedUser, client: SessionClient, extra: Record<string, string> = {}): Promise<string> {
     const id = randomToken(32);
     const now = String(Math.floor(Date.now() / 1000));
-    await this.storage.repos.insertSession(id, {
+    await this.storage.transaction((repos) => repos.insertSession(id, {
       ...extra,
       UserID: String(user.UserID),
       UserLogin: user.UserLogin,
@@ -47,14 +47,14 @@ export class Sessions {
       UserRemoteUserAgent: client.userAgent,
       UserChallengeToken: randomToken(32),
       SessionSource: 'GenericInterface',
-    });
+    }));
     return id;
   }
 
   /** The session's data when it is valid for this client now, else undefined. */
   async data(sessionId: string, client: SessionClient): Promise<Record<string, string> | undefined> {
     if (!/^[A-Za-z0-9]{1,100}$/.test(sessionId)) return undefined;
-    const data = await this.cache.get(sessionId, () => this.storage.repos.session(sessionId));
+    const data = await this.cache.get(sessionId, () => this.storage.read((repos) => repos.session(sessionId)));
     if (!data || !data.UserID || !data.UserLogin) return undefined;
     if (this.cfg.sessionCheckRemoteIP && data.UserRemoteAddr !== client.remoteAddress) return undefined;
     const now = Date.now() / 1000;
@@ -72,6 +72,6 @@ export class Sessions {
 
   remove(sessionId: string): Promise<void> {
     this.cache.delete(sessionId);
-    return this.storage.repos.deleteSession(sessionId);
+    return this.storage.transaction((repos) => repos.deleteSession(sessionId));
   }
 }

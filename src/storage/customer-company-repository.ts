@@ -3,6 +3,7 @@
 import type { Kysely, Insertable, Selectable, Updateable } from 'kysely';
 import type { DB, CustomerCompanyTable } from './schema.js';
 import { lower, lowered, matches } from './conditions.js';
+import type { Sql } from './sql.js';
 
 export type CustomerCompanyRow = Selectable<CustomerCompanyTable>;
 export type CustomerCompanyChanges = Updateable<CustomerCompanyTable>;
@@ -18,33 +19,37 @@ export interface CompanySearch {
 }
 
 export class CustomerCompanyRepository {
-  constructor(private readonly db: Kysely<DB>) {}
+  private readonly byIdQuery;
+  constructor(private readonly db: Kysely<DB>, private readonly sql: Sql) {
+    this.byIdQuery = sql.prepare((customerId: string) => db.selectFrom('customer_company').selectAll()
+      .where(lower('customer_id'), '=', lowered(customerId)));
+  }
 
-  byId(customerId: string): Promise<CustomerCompanyRow | undefined> {
-    return this.db.selectFrom('customer_company').selectAll().where(lower('customer_id'), '=', lowered(customerId)).executeTakeFirst();
+  async byId(customerId: string): Promise<CustomerCompanyRow | undefined> {
+    return (await this.byIdQuery(customerId))[0];
   }
 
   /** Whether another company (not the one stored exactly as `exceptId`) has this id, ignoring case. */
   async idTaken(customerId: string, exceptId?: string): Promise<boolean> {
     let q = this.db.selectFrom('customer_company').select('customer_id').where(lower('customer_id'), '=', lowered(customerId));
     if (exceptId !== undefined) q = q.where('customer_id', '!=', exceptId);
-    return (await q.executeTakeFirst()) !== undefined;
+    return (await this.sql.first(q)) !== undefined;
   }
 
   /** Whether another company has this name, ignoring case (customer_company.name is UNIQUE in OTRS). */
   async nameTaken(name: string, exceptId?: string): Promise<boolean> {
     let q = this.db.selectFrom('customer_company').select('customer_id').where(lower('name'), '=', lowered(name));
     if (exceptId !== undefined) q = q.where('customer_id', '!=', exceptId);
-    return (await q.executeTakeFirst()) !== undefined;
+    return (await this.sql.first(q)) !== undefined;
   }
 
   async insert(row: Insertable<CustomerCompanyTable>): Promise<void> {
-    await this.db.insertInto('customer_company').values(row).execute();
+    await this.sql.run(this.db.insertInto('customer_company').values(row));
   }
 
   /** Updates the company stored exactly as `customerId`; `changes.customer_id` renames it. */
   async update(customerId: string, changes: CustomerCompanyChanges): Promise<void> {
-    await this.db.updateTable('customer_company').set(changes).where('customer_id', '=', customerId).execute();
+    await this.sql.run(this.db.updateTable('customer_company').set(changes).where('customer_id', '=', customerId));
   }
 
   /**
@@ -52,9 +57,8 @@ export class CustomerCompanyRepository {
    * it) to a new id; no cap, unlike OTRS's 250-user quick search. Returns how many moved.
    */
   async moveCustomerUsers(oldId: string, newId: string, changeTime: string, changeBy: number): Promise<number> {
-    const r = await this.db.updateTable('customer_user').set({ customer_id: newId, change_time: changeTime, change_by: changeBy })
-      .where(lower('customer_id'), '=', lowered(oldId)).executeTakeFirst();
-    return Number(r.numUpdatedRows);
+    return this.sql.run(this.db.updateTable('customer_user').set({ customer_id: newId, change_time: changeTime, change_by: changeBy })
+      .where(lower('customer_id'), '=', lowered(oldId)));
   }
 
   /** CustomerCompanySearchDetail: the matching ids in code-point order of the sort column (ties by id), optionally limited. */
@@ -70,6 +74,6 @@ export class CustomerCompanyRepository {
     q = q.orderBy(s.sortBy, direction);
     if (s.sortBy !== 'customer_id') q = q.orderBy('customer_id', direction);
     if (s.limit !== undefined) q = q.limit(s.limit);
-    return (await q.execute()).map((r) => r.customer_id);
+    return (await this.sql.rows(q)).map((r) => r.customer_id);
   }
 }

@@ -3,27 +3,31 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import type { DB } from './schema.js';
 import { migrationProvider } from './migrations.js';
 import { Repositories } from './repositories.js';
 import { ReadCaches } from './cache.js';
+import { Sql, type Connection, type QueryOutcome } from './sql.js';
 
-/** Kysely prepares every query anew; the same SQL text reuses its prepared statement instead (bounded). */
-function withStatementCache(sqlite: Database.Database, max = 1000): SqliteDatabase {
-  const cache = new Map<string, Database.Statement>();
-  return {
-    close: () => sqlite.close(),
-    prepare(sql: string) {
-      let statement = cache.get(sql);
-      if (!statement) {
-        if (cache.size >= max) cache.clear();
-        statement = sqlite.prepare(sql);
-        cache.set(sql, statement);
-      }
-      return statement;
-    },
-  };
+/** The SQLite connection: one better-sqlite3 handle, each SQL text prepared once (bounded). */
+class SqliteConnection implements Connection {
+  private readonly statements = new Map<string, Database.Statement>();
+  constructor(readonly sqlite: Database.Database, private readonly maxStatements = 1000) {}
+
+  query(text: string, parameters: readonly unknown[]): QueryOutcome {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      if (this.statements.size >= this.maxStatements) this.statements.clear();
+      statement = this.sqlite.prepare(text);
+      this.statements.set(text, statement);
+    }
+    if (statement.reader) return { rows: statement.all(...parameters), changes: 0, insertId: undefined };
+    const r = statement.run(...parameters);
+    return { rows: [], changes: r.changes, insertId: Number(r.lastInsertRowid) };
+  }
+
+  close(): void { this.sqlite.close(); }
 }
 
 /**
@@ -35,8 +39,20 @@ export function registerFunctions(sqlite: Database.Database): void {
   sqlite.function('lower', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v));
 }
 
+/**
+ * ANALYZE (an operator's, or the benchmark seed's) leaves samples in sqlite_stat4, and better-sqlite3 builds SQLite
+ * with STAT4: with samples present, every statement is planned anew each time a value is bound to it, which
+ * doubled the cost of the hot queries. The samples only help queries with literal values, and this server binds
+ * every value, so only the sqlite_stat1 statistics are kept.
+ */
+function dropStat4Samples(sqlite: Database.Database): void {
+  const hasTable = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat4'").get();
+  if (!hasTable || !sqlite.prepare('SELECT 1 FROM sqlite_stat4 LIMIT 1').get()) return;
+  sqlite.exec('DELETE FROM sqlite_stat4; ANALYZE sqlite_schema');
+}
+
 /** A unit of work waiting for the next group commit. */
-interface Unit { fn: (repos: Repositories) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void }
+interface Unit { fn: (repos: Repositories) => Promise<unknown>; readOnly: boolean; resolve: (v: unknown) => void; reject: (e: unknown) => void }
 
 /** Units per commit at most: bounds how long one group holds the database. */
 const MAX_GROUP = 64;
@@ -49,11 +65,14 @@ export interface StorageOptions {
 }
 
 export class Storage {
-  readonly repos: Repositories;
+  /** Only units of work (transaction, read) reach the repositories: that is what keeps them from interleaving. */
+  private readonly repos: Repositories;
+  private readonly sql: Sql;
   private readonly caches: ReadCaches;
-  private constructor(readonly db: Kysely<DB>, private readonly close_: () => void, cacheTtlMs: number) {
+  private constructor(private readonly db: Kysely<DB>, connection: Connection, cacheTtlMs: number) {
     this.caches = new ReadCaches(cacheTtlMs);
-    this.repos = new Repositories(db, this.caches);
+    this.sql = new Sql(connection);
+    this.repos = new Repositories(db, this.sql, this.caches);
   }
 
   static async open(opts: StorageOptions): Promise<Storage> {
@@ -70,11 +89,12 @@ export class Storage {
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     registerFunctions(sqlite);
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    const storage = new Storage(db, () => sqlite.close(), opts.cacheTtlMs ?? 0);
+    dropStat4Samples(sqlite);
+    // Kysely builds and compiles every query; it runs only the migrations itself (sql.ts runs the rest).
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
     const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
-    if (error) throw error instanceof Error ? error : new Error(String(error));
-    return storage;
+    if (error) { sqlite.close(); throw error instanceof Error ? error : new Error(String(error)); }
+    return new Storage(db, new SqliteConnection(sqlite), opts.cacheTtlMs ?? 0);
   }
 
   /**
@@ -84,8 +104,20 @@ export class Storage {
    * group pays for one commit, the expensive part (a WAL sync) instead of one each.
    */
   transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
+    return this.enqueue(fn, false);
+  }
+
+  /**
+   * Runs fn, which only reads, in the same queue: it sees no unit's writes half done, and the reads of a group
+   * share one read transaction (SQLite takes its locks once per transaction, not once per statement).
+   */
+  read<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
+    return this.enqueue(fn, true);
+  }
+
+  private enqueue<T>(fn: (repos: Repositories) => Promise<T>, readOnly: boolean): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ fn: fn as Unit['fn'], resolve: resolve as Unit['resolve'], reject });
+      this.pending.push({ fn: fn as Unit['fn'], readOnly, resolve: resolve as Unit['resolve'], reject });
       if (!this.flushing) { this.flushing = true; setImmediate(() => void this.flush()); }
     });
   }
@@ -98,25 +130,12 @@ export class Storage {
       const group = this.pending.splice(0, MAX_GROUP);
       const outcomes: Array<{ value: unknown } | { error: unknown }> = [];
       try {
-        await this.db.transaction().execute(async (trx) => {
-          const repos = new Repositories(trx, this.caches);
-          for (const unit of group) {
-            await sql`SAVEPOINT unit`.execute(trx);
-            try {
-              const value = await unit.fn(repos);
-              await sql`RELEASE unit`.execute(trx);
-              outcomes.push({ value });
-            } catch (error) {
-              await sql`ROLLBACK TO unit`.execute(trx);
-              await sql`RELEASE unit`.execute(trx);
-              outcomes.push({ error });
-            } finally {
-              this.caches.unitEnded();
-            }
-          }
-        });
+        await this.sql.exec('BEGIN');
+        for (const unit of group) outcomes.push(await this.runUnit(unit));
+        await this.sql.exec('COMMIT');
       } catch (error) {
-        // The commit itself failed (disk full, I/O error): nothing of the group is stored.
+        // BEGIN or the commit itself failed (disk full, I/O error): nothing of the group is stored.
+        await this.sql.exec('ROLLBACK').catch(() => { /* no transaction left to undo */ });
         this.caches.clear();
         for (const unit of group) unit.reject(error);
         continue;
@@ -129,13 +148,26 @@ export class Storage {
     this.flushing = false;
   }
 
+  private async runUnit(unit: Unit): Promise<{ value: unknown } | { error: unknown }> {
+    if (!unit.readOnly) await this.sql.exec('SAVEPOINT unit');
+    try {
+      const value = await unit.fn(this.repos);
+      if (!unit.readOnly) await this.sql.exec('RELEASE unit');
+      return { value };
+    } catch (error) {
+      if (!unit.readOnly) { await this.sql.exec('ROLLBACK TO unit'); await this.sql.exec('RELEASE unit'); }
+      return { error };
+    } finally {
+      this.caches.unitEnded();
+    }
+  }
+
   /** Whether the database answers (the health check). */
   async ping(): Promise<boolean> {
-    try { await sql`SELECT 1`.execute(this.db); return true; } catch { return false; }
+    try { await this.read(() => this.sql.exec('SELECT 1')); return true; } catch { return false; }
   }
 
   async close(): Promise<void> {
     await this.db.destroy();
-    this.close_();
   }
 }

@@ -4,6 +4,7 @@ import type { Audit, DB, CustomerUserTable, DynamicFieldTable, UsersTable } from
 import { CustomerCompanyRepository } from './customer-company-repository.js';
 import { lower, lowered, matches } from './conditions.js';
 import { ReadCaches } from './cache.js';
+import type { Sql } from './sql.js';
 
 export type CustomerUserRow = Selectable<CustomerUserTable>;
 export type DynamicFieldRow = Selectable<DynamicFieldTable>;
@@ -17,14 +18,46 @@ export interface CustomerUserQuery {
   limit?: number;
 }
 
+/** The questions asked on every request, prepared once. */
+function preparedQueries(db: Kysely<DB>, sql: Sql) {
+  return {
+    customerUserByLogin: sql.prepare((login: string) => db.selectFrom('customer_user').selectAll().where(lower('login'), '=', lowered(login))),
+    customerPreferences: sql.prepare((login: string) => db.selectFrom('customer_preferences')
+      .select(['preferences_key', 'preferences_value']).where('user_id', '=', login)),
+    deleteCustomerPreference: sql.prepare((login: string, key: string) => db.deleteFrom('customer_preferences')
+      .where('user_id', '=', login).where('preferences_key', '=', key)),
+    insertCustomerPreference: sql.prepare((login: string, key: string, value: string) => db.insertInto('customer_preferences')
+      .values({ user_id: login, preferences_key: key, preferences_value: value })),
+    userByLogin: sql.prepare((login: string) => db.selectFrom('users').selectAll().where(lower('login'), '=', lowered(login))),
+    userById: sql.prepare((id: number) => db.selectFrom('users').selectAll().where('id', '=', id)),
+    objectId: sql.prepare((objectType: string, objectName: string) => db.selectFrom('dynamic_field_obj_id_name').select('object_id')
+      .where('object_type', '=', objectType).where('object_name', '=', objectName)),
+    dynamicFieldValues: sql.prepare((objectId: number) => db.selectFrom('dynamic_field_value')
+      .select(['field_id', 'value_text', 'value_date', 'value_int']).where('object_id', '=', objectId).orderBy('id')),
+    deleteDynamicFieldValues: sql.prepare((fieldId: number, objectId: number) => db.deleteFrom('dynamic_field_value')
+      .where('field_id', '=', fieldId).where('object_id', '=', objectId)),
+    session: sql.prepare((sessionId: string) => db.selectFrom('sessions').select(['data_key', 'data_value']).where('session_id', '=', sessionId)),
+    accessToken: sql.prepare((uuid: string) => db.selectFrom('access_token').selectAll().where('uuid', '=', uuid)),
+  };
+}
+
+/**
+ * `db` only builds queries; `sql` runs them. The questions asked on every request are prepared once (Sql.prepare);
+ * the rest are compiled per call.
+ */
 export class Repositories {
   readonly customerCompanies: CustomerCompanyRepository;
-  constructor(readonly db: Kysely<DB>, private readonly caches: ReadCaches = new ReadCaches(0)) { this.customerCompanies = new CustomerCompanyRepository(db); }
+  private readonly q: ReturnType<typeof preparedQueries>;
+  constructor(private readonly db: Kysely<DB>, private readonly sql: Sql, private readonly caches: ReadCaches = new ReadCaches(0)) {
+    this.customerCompanies = new CustomerCompanyRepository(db, sql);
+    this.q = preparedQueries(db, sql);
+  }
+
 
   // --- customer_user -------------------------------------------------------------------------------------
   /** OTRS looks customer users up case-insensitively (CustomerUser/DB.pm, unless CaseSensitive). */
-  customerUserByLogin(login: string): Promise<CustomerUserRow | undefined> {
-    return this.db.selectFrom('customer_user').selectAll().where(lower('login'), '=', lowered(login)).executeTakeFirst();
+  async customerUserByLogin(login: string): Promise<CustomerUserRow | undefined> {
+    return (await this.q.customerUserByLogin(login))[0];
   }
 
   async searchCustomerUsers(q: CustomerUserQuery): Promise<string[]> {
@@ -37,137 +70,130 @@ export class Repositories {
     const sortKey = (column: string) => (q.conditions.length > 0 ? sql`${sql.ref(column)} || ''` : sql.ref(column));
     for (const o of q.orderBy) query = query.orderBy(sortKey(o.column), o.descending ? 'desc' : 'asc');
     if (q.limit !== undefined) query = query.limit(q.limit);
-    return (await query.execute()).map((r) => r.login);
+    return (await this.sql.rows(query)).map((r) => r.login);
   }
 
   async customerUserLoginTaken(login: string, exceptId: number): Promise<boolean> {
-    const row = await this.db.selectFrom('customer_user').select('id')
-      .where(lower('login'), '=', lowered(login)).where('id', '!=', exceptId).executeTakeFirst();
+    const row = await this.sql.first(this.db.selectFrom('customer_user').select('id')
+      .where(lower('login'), '=', lowered(login)).where('id', '!=', exceptId));
     return row !== undefined;
   }
 
   async customerUserEmailTaken(email: string, exceptId: number): Promise<boolean> {
-    const row = await this.db.selectFrom('customer_user').select('id')
-      .where(lower('email'), '=', lowered(email)).where('id', '!=', exceptId).executeTakeFirst();
+    const row = await this.sql.first(this.db.selectFrom('customer_user').select('id')
+      .where(lower('email'), '=', lowered(email)).where('id', '!=', exceptId));
     return row !== undefined;
   }
 
   async updateCustomerUser(id: number, changes: CustomerUserChanges): Promise<void> {
-    await this.db.updateTable('customer_user').set(changes).where('id', '=', id).execute();
+    await this.sql.run(this.db.updateTable('customer_user').set(changes).where('id', '=', id));
   }
 
   async insertCustomerUser(row: Insertable<CustomerUserTable>): Promise<void> {
-    await this.db.insertInto('customer_user').values(row).execute();
+    await this.sql.run(this.db.insertInto('customer_user').values(row));
   }
 
   // --- customer_preferences (rows keyed by the stored login string) ----------------------------------------
   customerPreferences(login: string): Promise<Array<{ preferences_key: string; preferences_value: string | null }>> {
-    return this.db.selectFrom('customer_preferences').select(['preferences_key', 'preferences_value'])
-      .where('user_id', '=', login).execute();
+    return this.q.customerPreferences(login);
   }
 
   /** OTRS writes a preference as delete + insert (Preferences/DB.pm); null removes it. */
   async setCustomerPreference(login: string, key: string, value: string | null): Promise<void> {
-    await this.db.deleteFrom('customer_preferences').where('user_id', '=', login).where('preferences_key', '=', key).execute();
-    if (value !== null) {
-      await this.db.insertInto('customer_preferences').values({ user_id: login, preferences_key: key, preferences_value: value }).execute();
-    }
+    await this.q.deleteCustomerPreference(login, key);
+    if (value !== null) await this.q.insertCustomerPreference(login, key, value);
   }
 
   async renameCustomerPreferences(oldLogin: string, newLogin: string): Promise<void> {
-    await this.db.updateTable('customer_preferences').set({ user_id: newLogin }).where('user_id', '=', oldLogin).execute();
+    await this.sql.run(this.db.updateTable('customer_preferences').set({ user_id: newLogin }).where('user_id', '=', oldLogin));
   }
 
   // --- users (agents), groups ------------------------------------------------------------------------------
-  userByLogin(login: string): Promise<UserRow | undefined> {
-    return this.db.selectFrom('users').selectAll().where(lower('login'), '=', lowered(login)).executeTakeFirst();
+  async userByLogin(login: string): Promise<UserRow | undefined> {
+    return (await this.q.userByLogin(login))[0];
   }
 
-  userById(id: number): Promise<UserRow | undefined> {
-    return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  async userById(id: number): Promise<UserRow | undefined> {
+    return (await this.q.userById(id))[0];
   }
 
   async insertUser(row: Insertable<UsersTable>): Promise<number> {
-    const r = await this.db.insertInto('users').values(row).returning('id').executeTakeFirstOrThrow();
-    return r.id;
+    return (await this.sql.rows(this.db.insertInto('users').values(row).returning('id')))[0].id;
   }
 
   async setUserValidId(id: number, validId: number): Promise<void> {
-    await this.db.updateTable('users').set({ valid_id: validId }).where('id', '=', id).execute();
+    await this.sql.run(this.db.updateTable('users').set({ valid_id: validId }).where('id', '=', id));
   }
 
   async updateUserPassword(id: number, pw: string): Promise<void> {
-    await this.db.updateTable('users').set({ pw }).where('id', '=', id).execute();
+    await this.sql.run(this.db.updateTable('users').set({ pw }).where('id', '=', id));
   }
 
   async updateCustomerUserPassword(id: number, pw: string): Promise<void> {
-    await this.db.updateTable('customer_user').set({ pw }).where('id', '=', id).execute();
+    await this.sql.run(this.db.updateTable('customer_user').set({ pw }).where('id', '=', id));
   }
 
   /** Group names in which the agent holds the permission key, through valid groups only. */
   userGroupsWith(userId: number, permissionKey: string): Promise<string[]> {
     return this.caches.agentGroups.get(`${userId}\u0000${permissionKey}`, async () => {
-      const rows = await this.db.selectFrom('group_user').innerJoin('groups', 'groups.id', 'group_user.group_id')
+      const rows = await this.sql.rows(this.db.selectFrom('group_user').innerJoin('groups', 'groups.id', 'group_user.group_id')
         .select('groups.name').where('group_user.user_id', '=', userId)
-        .where('group_user.permission_key', '=', permissionKey).where('groups.valid_id', '=', 1).execute();
+        .where('group_user.permission_key', '=', permissionKey).where('groups.valid_id', '=', 1));
       return rows.map((r) => r.name);
     });
   }
 
   async groupIdByName(name: string): Promise<number | undefined> {
-    return (await this.db.selectFrom('groups').select('id').where('name', '=', name).executeTakeFirst())?.id;
+    return (await this.sql.first(this.db.selectFrom('groups').select('id').where('name', '=', name)))?.id;
   }
 
   async addGroupUser(userId: number, groupId: number, permissionKey: string, stamp: Audit): Promise<void> {
     this.caches.invalidate();
-    await this.db.insertInto('group_user').values({ user_id: userId, group_id: groupId, permission_key: permissionKey, ...stamp }).execute();
+    await this.sql.run(this.db.insertInto('group_user').values({ user_id: userId, group_id: groupId, permission_key: permissionKey, ...stamp }));
   }
 
   userPreferences(userId: number): Promise<Array<{ preferences_key: string; preferences_value: string | null }>> {
-    return this.db.selectFrom('user_preferences').select(['preferences_key', 'preferences_value']).where('user_id', '=', userId).execute();
+    return this.sql.rows(this.db.selectFrom('user_preferences').select(['preferences_key', 'preferences_value']).where('user_id', '=', userId));
   }
 
   async setUserPreference(userId: number, key: string, value: string | null): Promise<void> {
-    await this.db.deleteFrom('user_preferences').where('user_id', '=', userId).where('preferences_key', '=', key).execute();
-    if (value !== null) await this.db.insertInto('user_preferences').values({ user_id: userId, preferences_key: key, preferences_value: value }).execute();
+    await this.sql.run(this.db.deleteFrom('user_preferences').where('user_id', '=', userId).where('preferences_key', '=', key));
+    if (value !== null) await this.sql.run(this.db.insertInto('user_preferences').values({ user_id: userId, preferences_key: key, preferences_value: value }));
   }
 
   // --- dynamic fields --------------------------------------------------------------------------------------
   dynamicFieldByName(name: string): Promise<DynamicFieldRow | undefined> {
-    return this.db.selectFrom('dynamic_field').selectAll().where('name', '=', name).executeTakeFirst();
+    return this.sql.first(this.db.selectFrom('dynamic_field').selectAll().where('name', '=', name));
   }
 
   dynamicFieldsOf(objectType: string): Promise<DynamicFieldRow[]> {
-    return this.caches.dynamicFields.get(objectType, () => this.db.selectFrom('dynamic_field').selectAll().where('object_type', '=', objectType)
-      .where('valid_id', '=', 1).orderBy('field_order').orderBy('id').execute());
+    return this.caches.dynamicFields.get(objectType, () => this.sql.rows(this.db.selectFrom('dynamic_field').selectAll()
+      .where('object_type', '=', objectType).where('valid_id', '=', 1).orderBy('field_order').orderBy('id')));
   }
 
   async insertDynamicField(row: Insertable<DynamicFieldTable>): Promise<number> {
     this.caches.invalidate();
-    const r = await this.db.insertInto('dynamic_field').values(row).returning('id').executeTakeFirstOrThrow();
-    return r.id;
+    return (await this.sql.rows(this.db.insertInto('dynamic_field').values(row).returning('id')))[0].id;
   }
 
   async maxDynamicFieldOrder(): Promise<number> {
-    const r = await this.db.selectFrom('dynamic_field').select((eb) => eb.fn.max('field_order').as('m')).executeTakeFirst();
+    const r = await this.sql.first(this.db.selectFrom('dynamic_field').select((eb) => eb.fn.max('field_order').as('m')));
     return Number(r?.m ?? 0);
   }
 
   private async objectId(objectType: string, objectName: string, create: boolean): Promise<number | undefined> {
-    const found = await this.db.selectFrom('dynamic_field_obj_id_name').select('object_id')
-      .where('object_type', '=', objectType).where('object_name', '=', objectName).executeTakeFirst();
+    const found = (await this.q.objectId(objectType, objectName))[0];
     if (found || !create) return found?.object_id;
-    const r = await this.db.insertInto('dynamic_field_obj_id_name').values({ object_type: objectType, object_name: objectName })
-      .returning('object_id').executeTakeFirstOrThrow();
-    return r.object_id;
+    const r = await this.sql.rows(this.db.insertInto('dynamic_field_obj_id_name').values({ object_type: objectType, object_name: objectName })
+      .returning('object_id'));
+    return r[0].object_id;
   }
 
   /** Values of every field for one object, one row per value (multiselect: several rows), in insertion order. */
   async dynamicFieldValues(objectType: string, objectName: string): Promise<Array<{ field_id: number; value_text: string | null; value_date: string | null; value_int: number | null }>> {
     const objectId = await this.objectId(objectType, objectName, false);
     if (objectId === undefined) return [];
-    return this.db.selectFrom('dynamic_field_value').select(['field_id', 'value_text', 'value_date', 'value_int'])
-      .where('object_id', '=', objectId).orderBy('id').execute();
+    return this.q.dynamicFieldValues(objectId);
   }
 
   /** Replaces the values of one field for one object; an empty list clears it. */
@@ -175,24 +201,24 @@ export class Repositories {
     values: Array<{ value_text: string | null; value_date: string | null; value_int: number | null }>): Promise<void> {
     const objectId = await this.objectId(objectType, objectName, values.length > 0);
     if (objectId === undefined) return;
-    await this.db.deleteFrom('dynamic_field_value').where('field_id', '=', fieldId).where('object_id', '=', objectId).execute();
+    await this.q.deleteDynamicFieldValues(fieldId, objectId);
     if (values.length > 0) {
-      await this.db.insertInto('dynamic_field_value').values(values.map((v) => ({ field_id: fieldId, object_id: objectId, ...v }))).execute();
+      await this.sql.run(this.db.insertInto('dynamic_field_value').values(values.map((v) => ({ field_id: fieldId, object_id: objectId, ...v }))));
     }
   }
 
   async renameDynamicFieldObject(objectType: string, oldName: string, newName: string): Promise<void> {
-    await this.db.updateTable('dynamic_field_obj_id_name').set({ object_name: newName })
-      .where('object_type', '=', objectType).where('object_name', '=', oldName).execute();
+    await this.sql.run(this.db.updateTable('dynamic_field_obj_id_name').set({ object_name: newName })
+      .where('object_type', '=', objectType).where('object_name', '=', oldName));
   }
 
   // --- sessions (one row per key, as AuthSession/DB.pm stores them) ------------------------------------------
   async insertSession(sessionId: string, data: Record<string, string>): Promise<void> {
-    await this.db.insertInto('sessions').values(Object.entries(data).map(([k, v]) => ({ session_id: sessionId, data_key: k, data_value: v, serialized: 0 }))).execute();
+    await this.sql.run(this.db.insertInto('sessions').values(Object.entries(data).map(([k, v]) => ({ session_id: sessionId, data_key: k, data_value: v, serialized: 0 }))));
   }
 
   async session(sessionId: string): Promise<Record<string, string> | undefined> {
-    const rows = await this.db.selectFrom('sessions').select(['data_key', 'data_value']).where('session_id', '=', sessionId).execute();
+    const rows = await this.q.session(sessionId);
     if (rows.length === 0) return undefined;
     const out: Record<string, string> = Object.create(null);
     for (const r of rows) out[r.data_key] = r.data_value ?? '';
@@ -200,59 +226,59 @@ export class Repositories {
   }
 
   async deleteSession(sessionId: string): Promise<void> {
-    await this.db.deleteFrom('sessions').where('session_id', '=', sessionId).execute();
+    await this.sql.run(this.db.deleteFrom('sessions').where('session_id', '=', sessionId));
   }
 
   // --- access tokens ---------------------------------------------------------------------------------------
   async insertAccessToken(row: { uuid: string; user_id: string; user_type: string; create_time: string; expires_time: string; remote_addr: string | null }): Promise<void> {
-    await this.db.insertInto('access_token').values(row).execute();
+    await this.sql.run(this.db.insertInto('access_token').values(row));
   }
 
-  accessToken(uuid: string) {
-    return this.db.selectFrom('access_token').selectAll().where('uuid', '=', uuid).executeTakeFirst();
+  async accessToken(uuid: string) {
+    return (await this.q.accessToken(uuid))[0];
   }
 
   async deleteAccessToken(uuid: string): Promise<void> {
-    await this.db.deleteFrom('access_token').where('uuid', '=', uuid).execute();
+    await this.sql.run(this.db.deleteFrom('access_token').where('uuid', '=', uuid));
   }
 
   // --- password history (newest first) ----------------------------------------------------------------------
   async passwordHistory(userType: string, userId: number): Promise<string[]> {
-    const rows = await this.db.selectFrom('password_history').select('pw').where('user_type', '=', userType).where('user_id', '=', userId)
-      .orderBy('id', 'desc').execute();
+    const rows = await this.sql.rows(this.db.selectFrom('password_history').select('pw').where('user_type', '=', userType).where('user_id', '=', userId)
+      .orderBy('id', 'desc'));
     return rows.map((r) => r.pw);
   }
 
   /** Records a replaced hash and keeps only the newest `keep` entries. */
   async addPasswordHistory(userType: string, userId: number, pw: string, createTime: string, keep: number): Promise<void> {
-    await this.db.insertInto('password_history').values({ user_type: userType, user_id: userId, pw, create_time: createTime }).execute();
-    const old = await this.db.selectFrom('password_history').select('id').where('user_type', '=', userType).where('user_id', '=', userId)
-      .orderBy('id', 'desc').offset(keep).limit(1000).execute();
-    if (old.length > 0) await this.db.deleteFrom('password_history').where('id', 'in', old.map((r) => r.id)).execute();
+    await this.sql.run(this.db.insertInto('password_history').values({ user_type: userType, user_id: userId, pw, create_time: createTime }));
+    const old = await this.sql.rows(this.db.selectFrom('password_history').select('id').where('user_type', '=', userType).where('user_id', '=', userId)
+      .orderBy('id', 'desc').offset(keep).limit(1000));
+    if (old.length > 0) await this.sql.run(this.db.deleteFrom('password_history').where('id', 'in', old.map((r) => r.id)));
   }
 
   // --- system_data -----------------------------------------------------------------------------------------
   async systemData(key: string): Promise<string | undefined> {
-    return (await this.db.selectFrom('system_data').select('data_value').where('data_key', '=', key).executeTakeFirst())?.data_value ?? undefined;
+    return (await this.sql.first(this.db.selectFrom('system_data').select('data_value').where('data_key', '=', key)))?.data_value ?? undefined;
   }
 
   async insertSystemData(key: string, value: string, stamp: Audit): Promise<void> {
-    await this.db.insertInto('system_data').values({ data_key: key, data_value: value, ...stamp }).onConflict((oc) => oc.column('data_key').doNothing()).execute();
+    await this.sql.run(this.db.insertInto('system_data').values({ data_key: key, data_value: value, ...stamp }).onConflict((oc) => oc.column('data_key').doNothing()));
   }
 
   async countValidCustomerUsers(): Promise<number> {
-    const r = await this.db.selectFrom('customer_user').select((eb) => eb.fn.countAll().as('n')).where('valid_id', '=', 1).executeTakeFirst();
+    const r = await this.sql.first(this.db.selectFrom('customer_user').select((eb) => eb.fn.countAll().as('n')).where('valid_id', '=', 1));
     return Number(r?.n ?? 0);
   }
 
   /** Valid agents, not counting the system user 1 (root@localhost), which never logs in here. */
   async countValidUsers(): Promise<number> {
-    const r = await this.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).where('valid_id', '=', 1).where('id', '!=', 1).executeTakeFirst();
+    const r = await this.sql.first(this.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).where('valid_id', '=', 1).where('id', '!=', 1));
     return Number(r?.n ?? 0);
   }
 
   async countUsers(): Promise<number> {
-    const r = await this.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+    const r = await this.sql.first(this.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')));
     return Number(r?.n ?? 0);
   }
 }

@@ -50,7 +50,7 @@ describe('Storage group commit', () => {
   it('forgets cached field definitions that a rolled-back unit created and read', async () => {
     const field = (name: string) => ({ internal_field: 0, name, label: name, field_order: 1, field_type: 'Text', object_type: 'CustomerUser', config: '{}', valid_id: 1,
       create_time: '2026-01-01 00:00:00', create_by: 1, change_time: '2026-01-01 00:00:00', change_by: 1 });
-    const names = async () => (await storage.repos.dynamicFieldsOf('CustomerUser')).map((f) => f.name);
+    const names = async () => (await storage.read((repos) => repos.dynamicFieldsOf('CustomerUser'))).map((f) => f.name);
     expect(await names()).to.deep.equal([]);
     await storage.transaction(async (repos) => { await repos.insertDynamicField(field('Kept')); });
     expect(await names()).to.deep.equal(['Kept']);

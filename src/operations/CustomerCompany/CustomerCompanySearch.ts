@@ -37,14 +37,14 @@ export class CustomerCompanySearch implements Operation {
     const pattern = (v: RequestData | undefined) => (typeof v === 'string' && v !== '' && v !== '*' ? v : undefined);
     const ids = (request.CustomerID as string[] | undefined)?.filter((v) => v !== '') ?? [];
     const limit = Number(data.Limit ?? 0);   // 0: no limit, as when none is given
-    const found = await this.s.storage.repos.customerCompanies.search({
+    const found = await this.s.storage.read((repos) => repos.customerCompanies.search({
       customerIds: ids.includes('*') ? undefined : ids,
       name: pattern(data.CustomerCompanyName),
       validOnly: data.Valid !== '0',
       sortBy: data.SortBy === 'CustomerCompanyName' ? 'name' : 'customer_id',
       descending: data.OrderBy !== 'Up',
       limit: limit > 0 ? limit : undefined,
-    });
+    }));
     return { Success: true, Data: found.length > 0 ? { CustomerID: found } : {} };
   }
 }

@@ -30,11 +30,14 @@ export class CustomerUserGet implements Operation {
     if (ids.length > MAX_IDS) return returnError(op, 'InvalidParameter', `At most ${MAX_IDS} CustomerUserIDs per request!`);
 
     const options = recordOptions(this.s.config, perlTrue(data.DynamicFields) !== undefined);
-    const records = [];
-    for (const id of ids) {
-      const record = await customerUserDataGet(this.s.storage.repos, id, options);
-      if (record) records.push(record);
-    }
+    const records = await this.s.storage.read(async (repos) => {
+      const found = [];
+      for (const id of ids) {
+        const record = await customerUserDataGet(repos, id, options);
+        if (record) found.push(record);
+      }
+      return found;
+    });
     if (records.length === 0) return returnError(op, 'NotFound', 'No customer user found for the given CustomerUserID!');
     return { Success: true, Data: { CustomerUser: records } };
   }

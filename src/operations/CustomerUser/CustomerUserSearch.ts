@@ -42,13 +42,13 @@ export class CustomerUserSearch implements Operation {
     const sortBy = (request.SortBy ?? []) as Array<'UserLogin' | 'UserCustomerID'>;
     const orderBy = (request.OrderBy ?? []) as Array<'Up' | 'Down'>;
     const limit = data.Limit !== undefined ? Math.min(Number(data.Limit), MAX_LIMIT) : undefined;
-    const logins = await customerUserSearch(this.s.storage.repos, {
+    const logins = await this.s.storage.read((repos) => customerUserSearch(repos, {
       criteria,
       valid: data.Valid !== '0',
       // OrderBy pairs with SortBy by position; a missing direction is Down, as in OTRS.
       orderBy: sortBy.map((field, i) => ({ field, direction: orderBy[i] ?? 'Down' })),
       limit: limit || undefined,
-    });
+    }));
     return { Success: true, Data: logins.length > 0 ? { CustomerUserID: logins } : {} };
   }
 }
