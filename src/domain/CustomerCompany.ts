@@ -8,7 +8,7 @@ import { dbTimestamp } from '../storage/time.js';
 import { DomainError } from './errors.js';
 import { checkValidID } from './Valid.js';
 import { mapChanges } from './FieldMap.js';
-import { prepareFieldValues, recordValue, resolveField } from './DynamicField.js';
+import { prepareDynamicFieldUpdates, recordValue, type DynamicFieldInput } from './DynamicField.js';
 
 export const OBJECT_TYPE = 'CustomerCompany';
 
@@ -27,7 +27,7 @@ export type CustomerCompanyField = keyof typeof CUSTOMER_COMPANY_MAP;
 /** customer_company.customer_id is varchar(150). */
 const CUSTOMER_ID_MAX = 150;
 
-export type DynamicFieldInput = { Name: string; Value: Array<string | null> };
+export type { DynamicFieldInput };
 export type CustomerCompanyRecord = Record<string, string | number | Array<{ Name: string; Value: string | number | string[] }>>;
 
 export interface CustomerCompanyPolicy { dynamicFieldAutoCreate: boolean }
@@ -96,7 +96,7 @@ export async function customerCompanyCreate(repos: Repositories, req: CustomerCo
     throw new DomainError('CustomerIDInUse', `A customer company with the CustomerID '${req.CustomerID}' already exists!`);
   }
   await checkNameFree(repos, req.fields.CustomerCompanyName);
-  const fieldUpdates = await prepareDynamicFields(repos, req.DynamicField, changedBy, policy);
+  const fieldUpdates = await prepareDynamicFieldUpdates(repos, req.DynamicField, OBJECT_TYPE, policy.dynamicFieldAutoCreate, changedBy);
 
   // --- writes ---
   const now = dbTimestamp();
@@ -104,7 +104,7 @@ export async function customerCompanyCreate(repos: Repositories, req: CustomerCo
     customer_id: req.CustomerID, name: req.fields.CustomerCompanyName, street: null, zip: null, city: null, country: null, url: null, comments: null,
     ...columns, valid_id: req.ValidID, create_time: now, create_by: changedBy, change_time: now, change_by: changedBy,
   });
-  for (const u of fieldUpdates) await repos.setDynamicFieldValues(u.fieldId, OBJECT_TYPE, req.CustomerID, u.rows);
+  await repos.setDynamicFieldValues(OBJECT_TYPE, req.CustomerID, fieldUpdates);
   return req.CustomerID;
 }
 
@@ -134,7 +134,7 @@ export async function customerCompanyUpdate(repos: Repositories, req: CustomerCo
     checkValidID(req.ValidID);
     changes.valid_id = req.ValidID;
   }
-  const fieldUpdates = await prepareDynamicFields(repos, req.DynamicField, changedBy, policy);
+  const fieldUpdates = await prepareDynamicFieldUpdates(repos, req.DynamicField, OBJECT_TYPE, policy.dynamicFieldAutoCreate, changedBy);
 
   // --- writes ---
   const now = dbTimestamp();
@@ -143,7 +143,7 @@ export async function customerCompanyUpdate(repos: Repositories, req: CustomerCo
     await repos.customerCompanies.moveCustomerUsers(row.customer_id, newId, now, changedBy);
     await repos.renameDynamicFieldObject(OBJECT_TYPE, row.customer_id, newId);
   }
-  for (const u of fieldUpdates) await repos.setDynamicFieldValues(u.fieldId, OBJECT_TYPE, newId, u.rows);
+  await repos.setDynamicFieldValues(OBJECT_TYPE, newId, fieldUpdates);
   return newId;
 }
 
@@ -164,16 +164,4 @@ async function checkNameFree(repos: Repositories, name: string, exceptId?: strin
   if (await repos.customerCompanies.nameTaken(name, exceptId)) {
     throw new DomainError('CompanyNameInUse', `A customer company with the name '${name}' already exists!`);
   }
-}
-
-async function prepareDynamicFields(repos: Repositories, input: DynamicFieldInput[] | undefined, changedBy: number, policy: CustomerCompanyPolicy) {
-  const updates: Array<{ fieldId: number; rows: ReturnType<typeof prepareFieldValues> }> = [];
-  const seen = new Set<string>();
-  for (const df of input ?? []) {
-    if (seen.has(df.Name)) throw new DomainError('InvalidParameter', `DynamicField ${df.Name} is given more than once!`);
-    seen.add(df.Name);
-    const field = await resolveField(repos, df.Name, OBJECT_TYPE, policy.dynamicFieldAutoCreate, changedBy);
-    updates.push({ fieldId: field.id, rows: prepareFieldValues(field, df.Value) });
-  }
-  return updates;
 }

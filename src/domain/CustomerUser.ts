@@ -8,7 +8,7 @@ import { checkValidID } from './Valid.js';
 import { mapChanges } from './FieldMap.js';
 import { companyFields } from './CustomerCompany.js';
 import { checkEmail, checkMailExchanger, type EmailCheckConfig } from './CheckItem.js';
-import { prepareFieldValues, recordValue, resolveField } from './DynamicField.js';
+import { prepareDynamicFieldUpdates, recordValue, type DynamicFieldInput } from './DynamicField.js';
 import { checkActivation, checkLicence, checkLoginLength, checkPassword, type PasswordPolicy } from './AccountPolicy.js';
 import type { PasswordHasher } from './Password.js';
 
@@ -109,7 +109,7 @@ interface CustomerUserChangeSet {
   ValidID?: number;
   /** A new password; null removes it (the account can no longer log in); absent or '' keeps it. */
   UserPassword?: string | null;
-  DynamicField?: Array<{ Name: string; Value: Array<string | null> }>;
+  DynamicField?: DynamicFieldInput[];
   UserPreferences?: Array<{ Key: string; Value: string | null }>;
 }
 
@@ -157,14 +157,7 @@ function checkLogin(login: string, policy: CustomerUserPolicy): void {
 
 /** Dynamic fields and preferences are checked (and unknown fields created) before anything else is written. */
 async function prepareExtras(repos: Repositories, req: CustomerUserChangeSet, changedBy: number, policy: CustomerUserPolicy) {
-  const fieldUpdates: Array<{ fieldId: number; rows: ReturnType<typeof prepareFieldValues> }> = [];
-  const seenFields = new Set<string>();
-  for (const df of req.DynamicField ?? []) {
-    if (seenFields.has(df.Name)) throw new DomainError('InvalidParameter', `DynamicField ${df.Name} is given more than once!`);
-    seenFields.add(df.Name);
-    const field = await resolveField(repos, df.Name, OBJECT_TYPE, policy.dynamicFieldAutoCreate, changedBy);
-    fieldUpdates.push({ fieldId: field.id, rows: prepareFieldValues(field, df.Value) });
-  }
+  const fieldUpdates = await prepareDynamicFieldUpdates(repos, req.DynamicField, OBJECT_TYPE, policy.dynamicFieldAutoCreate, changedBy);
   const preferenceUpdates = new Map<string, string | null>();
   for (const p of req.UserPreferences ?? []) {
     const key = preferenceKey(p.Key);
@@ -175,7 +168,7 @@ async function prepareExtras(repos: Repositories, req: CustomerUserChangeSet, ch
     preferenceUpdates.set(key, p.Value);
   }
   return async (login: string) => {
-    for (const u of fieldUpdates) await repos.setDynamicFieldValues(u.fieldId, OBJECT_TYPE, login, u.rows);
+    await repos.setDynamicFieldValues(OBJECT_TYPE, login, fieldUpdates);
     for (const [key, value] of preferenceUpdates) await repos.setCustomerPreference(login, key, value);
   };
 }

@@ -73,8 +73,11 @@ export function recordValue(field: DynamicFieldRow, rows: StoredValue[]): string
  * Finds the field by name for an object type. A name not yet defined is created as a Text field when
  * auto-creation is on (the OTRS 8 CustomerUserUpdate documentation promises this), else it is an error.
  */
-export async function resolveField(repos: Repositories, name: string, objectType: string, autoCreate: boolean, changedBy: number): Promise<DynamicFieldRow> {
+async function resolveField(repos: Repositories, name: string, objectType: string, autoCreate: boolean, changedBy: number): Promise<DynamicFieldRow> {
   if (!isValidFieldName(name)) throw new DomainError('InvalidParameter', `DynamicField name '${name}' is invalid: use letters and digits only!`);
+  // The valid fields of the object type are cached; only an unknown, invalid or foreign name asks the database.
+  const known = (await repos.dynamicFieldsOf(objectType)).find((f) => f.name === name);
+  if (known) return known;
   const existing = await repos.dynamicFieldByName(name);
   if (existing) {
     if (existing.object_type !== objectType) throw new DomainError('InvalidParameter', `DynamicField ${name} is not a ${objectType} field!`);
@@ -88,4 +91,23 @@ export async function resolveField(repos: Repositories, name: string, objectType
     config: JSON.stringify({ DefaultValue: '' }), valid_id: 1, ...nowStamp(changedBy),
   });
   return (await repos.dynamicFieldByName(name))!;
+}
+
+export type DynamicFieldInput = { Name: string; Value: Array<string | null> };
+
+/**
+ * Resolves and checks every field of a create or an update before anything is written: each name once, each
+ * value valid for its field. The result is what Repositories.setDynamicFieldValues writes.
+ */
+export async function prepareDynamicFieldUpdates(repos: Repositories, input: DynamicFieldInput[] | undefined, objectType: string,
+  autoCreate: boolean, changedBy: number): Promise<Array<{ fieldId: number; values: ReturnType<typeof prepareFieldValues> }>> {
+  const updates: Array<{ fieldId: number; values: ReturnType<typeof prepareFieldValues> }> = [];
+  const seen = new Set<string>();
+  for (const df of input ?? []) {
+    if (seen.has(df.Name)) throw new DomainError('InvalidParameter', `DynamicField ${df.Name} is given more than once!`);
+    seen.add(df.Name);
+    const field = await resolveField(repos, df.Name, objectType, autoCreate, changedBy);
+    updates.push({ fieldId: field.id, values: prepareFieldValues(field, df.Value) });
+  }
+  return updates;
 }

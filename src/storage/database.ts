@@ -130,12 +130,12 @@ export class Storage {
       const group = this.pending.splice(0, MAX_GROUP);
       const outcomes: Array<{ value: unknown } | { error: unknown }> = [];
       try {
-        await this.sql.exec('BEGIN');
+        this.sql.beginLazily();
         for (const unit of group) outcomes.push(await this.runUnit(unit));
-        await this.sql.exec('COMMIT');
+        await this.sql.commit();
       } catch (error) {
         // BEGIN or the commit itself failed (disk full, I/O error): nothing of the group is stored.
-        await this.sql.exec('ROLLBACK').catch(() => { /* no transaction left to undo */ });
+        await this.sql.rollback().catch(() => { /* no transaction left to undo */ });
         this.caches.clear();
         for (const unit of group) unit.reject(error);
         continue;

@@ -32,8 +32,10 @@ function preparedQueries(db: Kysely<DB>, sql: Sql) {
     userById: sql.prepare((id: number) => db.selectFrom('users').selectAll().where('id', '=', id)),
     objectId: sql.prepare((objectType: string, objectName: string) => db.selectFrom('dynamic_field_obj_id_name').select('object_id')
       .where('object_type', '=', objectType).where('object_name', '=', objectName)),
-    dynamicFieldValues: sql.prepare((objectId: number) => db.selectFrom('dynamic_field_value')
-      .select(['field_id', 'value_text', 'value_date', 'value_int']).where('object_id', '=', objectId).orderBy('id')),
+    dynamicFieldValues: sql.prepare((objectType: string, objectName: string) => db.selectFrom('dynamic_field_value as v')
+      .innerJoin('dynamic_field_obj_id_name as o', 'o.object_id', 'v.object_id')
+      .select(['v.field_id', 'v.value_text', 'v.value_date', 'v.value_int'])
+      .where('o.object_type', '=', objectType).where('o.object_name', '=', objectName).orderBy('v.id')),
     deleteDynamicFieldValues: sql.prepare((fieldId: number, objectId: number) => db.deleteFrom('dynamic_field_value')
       .where('field_id', '=', fieldId).where('object_id', '=', objectId)),
     session: sql.prepare((sessionId: string) => db.selectFrom('sessions').select(['data_key', 'data_value']).where('session_id', '=', sessionId)),
@@ -190,20 +192,21 @@ export class Repositories {
   }
 
   /** Values of every field for one object, one row per value (multiselect: several rows), in insertion order. */
-  async dynamicFieldValues(objectType: string, objectName: string): Promise<Array<{ field_id: number; value_text: string | null; value_date: string | null; value_int: number | null }>> {
-    const objectId = await this.objectId(objectType, objectName, false);
-    if (objectId === undefined) return [];
-    return this.q.dynamicFieldValues(objectId);
+  dynamicFieldValues(objectType: string, objectName: string): Promise<Array<{ field_id: number; value_text: string | null; value_date: string | null; value_int: number | null }>> {
+    return this.q.dynamicFieldValues(objectType, objectName);
   }
 
-  /** Replaces the values of one field for one object; an empty list clears it. */
-  async setDynamicFieldValues(fieldId: number, objectType: string, objectName: string,
-    values: Array<{ value_text: string | null; value_date: string | null; value_int: number | null }>): Promise<void> {
-    const objectId = await this.objectId(objectType, objectName, values.length > 0);
+  /** Replaces the values of the given fields for one object; an empty list clears a field. */
+  async setDynamicFieldValues(objectType: string, objectName: string,
+    updates: Array<{ fieldId: number; values: Array<{ value_text: string | null; value_date: string | null; value_int: number | null }> }>): Promise<void> {
+    if (updates.length === 0) return;
+    const objectId = await this.objectId(objectType, objectName, updates.some((u) => u.values.length > 0));
     if (objectId === undefined) return;
-    await this.q.deleteDynamicFieldValues(fieldId, objectId);
-    if (values.length > 0) {
-      await this.sql.run(this.db.insertInto('dynamic_field_value').values(values.map((v) => ({ field_id: fieldId, object_id: objectId, ...v }))));
+    for (const { fieldId, values } of updates) {
+      await this.q.deleteDynamicFieldValues(fieldId, objectId);
+      if (values.length > 0) {
+        await this.sql.run(this.db.insertInto('dynamic_field_value').values(values.map((v) => ({ field_id: fieldId, object_id: objectId, ...v }))));
+      }
     }
   }
 

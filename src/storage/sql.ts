@@ -16,11 +16,31 @@ export interface Connection {
 export type Prepared<A extends unknown[], O> = (...args: A) => Promise<O[]>;
 
 export class Sql {
+  private beginPending = false;
   constructor(private readonly connection: Connection) {}
+
+  /** Opens a transaction that really begins with the first statement: a group whose units only hit caches costs nothing. */
+  beginLazily(): void { this.beginPending = true; }
+
+  async commit(): Promise<void> {
+    if (this.beginPending) this.beginPending = false; else await this.exec('COMMIT');
+  }
+
+  async rollback(): Promise<void> {
+    if (this.beginPending) this.beginPending = false; else await this.exec('ROLLBACK');
+  }
+
+  private async query(text: string, parameters: readonly unknown[]): Promise<QueryOutcome> {
+    if (this.beginPending) {
+      this.beginPending = false;
+      await this.connection.query('BEGIN', []);
+    }
+    return this.connection.query(text, parameters);
+  }
 
   async rows<O>(query: Compilable<O>): Promise<O[]> {
     const c = query.compile();
-    return (await this.connection.query(c.sql, c.parameters)).rows as O[];
+    return (await this.query(c.sql, c.parameters)).rows as O[];
   }
 
   async first<O>(query: Compilable<O>): Promise<O | undefined> {
@@ -30,12 +50,12 @@ export class Sql {
   /** A write; how many rows it changed. */
   async run(query: Compilable<unknown>): Promise<number> {
     const c = query.compile();
-    return (await this.connection.query(c.sql, c.parameters)).changes;
+    return (await this.query(c.sql, c.parameters)).changes;
   }
 
   /** A statement with no values (transaction control). */
   async exec(text: string): Promise<void> {
-    await this.connection.query(text, []);
+    await this.query(text, []);
   }
 
   /**
@@ -48,7 +68,7 @@ export class Sql {
       plan ??= compilePlan(build);
       const p = plan;
       const values = p.slots.map((slot, i) => (slot < 0 ? p.parameters[i] : args[slot]));
-      return (await this.connection.query(p.sql, values)).rows as O[];
+      return (await this.query(p.sql, values)).rows as O[];
     };
   }
 }
