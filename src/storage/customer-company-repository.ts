@@ -74,6 +74,6 @@ export class CustomerCompanyRepository {
     q = q.orderBy(s.sortBy, direction);
     if (s.sortBy !== 'customer_id') q = q.orderBy('customer_id', direction);
     if (s.limit !== undefined) q = q.limit(s.limit);
-    return (await this.sql.rows(q)).map((r) => r.customer_id);
+    return this.sql.column(q);
   }
 }

@@ -15,14 +15,14 @@ class SqliteConnection implements Connection {
   private readonly statements = new Map<string, Database.Statement>();
   constructor(readonly sqlite: Database.Database, private readonly maxStatements = 1000) {}
 
-  query(text: string, parameters: readonly unknown[]): QueryOutcome {
+  query(text: string, parameters: readonly unknown[], pluck = false): QueryOutcome {
     let statement = this.statements.get(text);
     if (!statement) {
       if (this.statements.size >= this.maxStatements) this.statements.clear();
       statement = this.sqlite.prepare(text);
       this.statements.set(text, statement);
     }
-    if (statement.reader) return { rows: statement.all(...parameters), changes: 0, insertId: undefined };
+    if (statement.reader) return { rows: statement.pluck(pluck).all(...parameters), changes: 0, insertId: undefined };
     const r = statement.run(...parameters);
     return { rows: [], changes: r.changes, insertId: Number(r.lastInsertRowid) };
   }
@@ -53,6 +53,10 @@ function dropStat4Samples(sqlite: Database.Database): void {
 
 /** A unit of work waiting for the next group commit. */
 interface Unit { fn: (repos: Repositories) => Promise<unknown>; readOnly: boolean; resolve: (v: unknown) => void; reject: (e: unknown) => void }
+
+function settle(unit: Unit, outcome: { value: unknown } | { error: unknown }): void {
+  if ('error' in outcome) unit.reject(outcome.error); else unit.resolve(outcome.value);
+}
 
 /** Units per commit at most: bounds how long one group holds the database. */
 const MAX_GROUP = 64;
@@ -128,22 +132,26 @@ export class Storage {
   private async flush(): Promise<void> {
     while (this.pending.length > 0) {
       const group = this.pending.splice(0, MAX_GROUP);
-      const outcomes: Array<{ value: unknown } | { error: unknown }> = [];
+      // Outcomes wait for the commit. A group of reads only has nothing to commit, and each is answered at once,
+      // so a group of large reads (searches) holds one result at a time. (Answering mixed groups' reads early
+      // too made the writes' groups smaller: more commits.)
+      const waiting: Array<{ unit: Unit; outcome: { value: unknown } | { error: unknown } }> = [];
+      const readsOnly = group.every((unit) => unit.readOnly);
       try {
         this.sql.beginLazily();
-        for (const unit of group) outcomes.push(await this.runUnit(unit));
+        for (const unit of group) {
+          const outcome = await this.runUnit(unit);
+          if (readsOnly) settle(unit, outcome); else waiting.push({ unit, outcome });
+        }
         await this.sql.commit();
       } catch (error) {
         // BEGIN or the commit itself failed (disk full, I/O error): nothing of the group is stored.
         await this.sql.rollback().catch(() => { /* no transaction left to undo */ });
         this.caches.clear();
-        for (const unit of group) unit.reject(error);
+        for (const { unit } of waiting) unit.reject(error);
         continue;
       }
-      group.forEach((unit, i) => {
-        const o = outcomes[i];
-        if ('error' in o) unit.reject(o.error); else unit.resolve(o.value);
-      });
+      for (const { unit, outcome } of waiting) settle(unit, outcome);
     }
     this.flushing = false;
   }

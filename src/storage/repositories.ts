@@ -72,7 +72,7 @@ export class Repositories {
     const sortKey = (column: string) => (q.conditions.length > 0 ? sql`${sql.ref(column)} || ''` : sql.ref(column));
     for (const o of q.orderBy) query = query.orderBy(sortKey(o.column), o.descending ? 'desc' : 'asc');
     if (q.limit !== undefined) query = query.limit(q.limit);
-    return (await this.sql.rows(query)).map((r) => r.login);
+    return this.sql.column(query);
   }
 
   async customerUserLoginTaken(login: string, exceptId: number): Promise<boolean> {

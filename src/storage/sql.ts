@@ -8,7 +8,8 @@ export interface QueryOutcome { rows: unknown[]; changes: number; insertId: numb
 
 /** One database connection, as the store's dialect provides it. */
 export interface Connection {
-  query(sql: string, parameters: readonly unknown[]): QueryOutcome | Promise<QueryOutcome>;
+  /** With `pluck`, each row is the value of its first column instead of an object (large single-column results). */
+  query(sql: string, parameters: readonly unknown[], pluck?: boolean): QueryOutcome | Promise<QueryOutcome>;
   close(): void;
 }
 
@@ -30,17 +31,23 @@ export class Sql {
     if (this.beginPending) this.beginPending = false; else await this.exec('ROLLBACK');
   }
 
-  private async query(text: string, parameters: readonly unknown[]): Promise<QueryOutcome> {
+  private async query(text: string, parameters: readonly unknown[], pluck = false): Promise<QueryOutcome> {
     if (this.beginPending) {
       this.beginPending = false;
       await this.connection.query('BEGIN', []);
     }
-    return this.connection.query(text, parameters);
+    return this.connection.query(text, parameters, pluck);
   }
 
   async rows<O>(query: Compilable<O>): Promise<O[]> {
     const c = query.compile();
     return (await this.query(c.sql, c.parameters)).rows as O[];
+  }
+
+  /** The values of the one column a query selects. */
+  async column<O>(query: Compilable<O>): Promise<Array<O[keyof O]>> {
+    const c = query.compile();
+    return (await this.query(c.sql, c.parameters, true)).rows as Array<O[keyof O]>;
   }
 
   async first<O>(query: Compilable<O>): Promise<O | undefined> {
