@@ -12,6 +12,8 @@ import { CustomerCompanyCreate } from './CustomerCompany/CustomerCompanyCreate.j
 import { CustomerCompanyGet } from './CustomerCompany/CustomerCompanyGet.js';
 import { CustomerCompanySearch } from './CustomerCompany/CustomerCompanySearch.js';
 import { CustomerCompanyUpdate } from './CustomerCompany/CustomerCompanyUpdate.js';
+import { UserGet } from './User/UserGet.js';
+import { UserSearch } from './User/UserSearch.js';
 import { Test } from './Test/Test.js';
 
 export const operationTypes: Record<string, OperationClass> = {
@@ -30,5 +32,7 @@ export const operationTypes: Record<string, OperationClass> = {
   'CustomerCompany::CustomerCompanyGet': CustomerCompanyGet,
   'CustomerCompany::CustomerCompanySearch': CustomerCompanySearch,
   'CustomerCompany::CustomerCompanyUpdate': CustomerCompanyUpdate,
+  'User::UserGet': UserGet,
+  'User::UserSearch': UserSearch,
   'Test::Test': Test as unknown as OperationClass,
 };

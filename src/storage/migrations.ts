@@ -160,6 +160,27 @@ const unicodeLower: Migration = {
   async up(db: Kysely<any>) { await sql`REINDEX`.execute(db); },
 };
 
+/** Roles (OTRS roles, role_user, group_role): groups an agent holds through a role. */
+const roles: Migration = {
+  async up(db: Kysely<any>) {
+    await audit(db.schema.createTable('roles')
+      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('name', 'varchar(200)', (c) => c.notNull().unique())
+      .addColumn('comments', 'varchar(250)')
+      .addColumn('valid_id', 'smallint', (c) => c.notNull())).execute();
+    await audit(db.schema.createTable('role_user')
+      .addColumn('user_id', 'integer', (c) => c.notNull())
+      .addColumn('role_id', 'integer', (c) => c.notNull())).execute();
+    await db.schema.createIndex('role_user_user_id').on('role_user').column('user_id').execute();
+    await audit(db.schema.createTable('group_role')
+      .addColumn('role_id', 'integer', (c) => c.notNull())
+      .addColumn('group_id', 'integer', (c) => c.notNull())
+      .addColumn('permission_key', 'varchar(20)', (c) => c.notNull())
+      .addColumn('permission_value', 'smallint', (c) => c.notNull())).execute();
+    await db.schema.createIndex('group_role_role_id').on('group_role').column('role_id').execute();
+  },
+};
+
 export const migrationProvider: MigrationProvider = {
-  async getMigrations() { return { '0001-initial': initial, '0002-unicode-lower': unicodeLower }; },
+  async getMigrations() { return { '0001-initial': initial, '0002-unicode-lower': unicodeLower, '0003-roles': roles }; },
 };

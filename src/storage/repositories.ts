@@ -47,6 +47,17 @@ function preparedQueries(db: Kysely<DB>, sql: Sql) {
  * `db` only builds queries; `sql` runs them. The questions asked on every request are prepared once (Sql.prepare);
  * the rest are compiled per call.
  */
+export interface UserQuery {
+  /** Words, each found somewhere in the login, first or last name (any case). */
+  words: string[];
+  /** An OTRS pattern on the login: exact, or `*` wildcards. */
+  login?: string;
+  /** The UserEmail preference, exactly (any case). */
+  email?: string;
+  validOnly: boolean;
+  limit?: number;
+}
+
 export class Repositories {
   readonly customerCompanies: CustomerCompanyRepository;
   private readonly q: ReturnType<typeof preparedQueries>;
@@ -143,6 +154,36 @@ export class Repositories {
         .where('group_user.permission_key', '=', permissionKey).where('groups.valid_id', '=', 1));
       return rows.map((r) => r.name);
     });
+  }
+
+  /** The agent's own group memberships (not those through roles), by group name. */
+  userGroupPermissions(userId: number): Promise<Array<{ name: string; permission_key: string }>> {
+    return this.sql.rows(this.db.selectFrom('group_user').innerJoin('groups', 'groups.id', 'group_user.group_id')
+      .select(['groups.name', 'group_user.permission_key']).where('group_user.user_id', '=', userId)
+      .orderBy('groups.name').orderBy('group_user.permission_key'));
+  }
+
+  async userRoleNames(userId: number): Promise<string[]> {
+    return this.sql.column(this.db.selectFrom('role_user').innerJoin('roles', 'roles.id', 'role_user.role_id')
+      .select('roles.name').where('role_user.user_id', '=', userId).orderBy('roles.name'));
+  }
+
+  /** Agent ids in login order; the system user 1 is never found. */
+  async searchUsers(q: UserQuery): Promise<number[]> {
+    let query = this.db.selectFrom('users').select('id').where('id', '!=', 1);
+    for (const word of q.words) {
+      query = query.where((eb) => eb.or(['login', 'first_name', 'last_name'].map((column) => matches(column, `*${word}*`))));
+    }
+    if (q.login !== undefined) query = query.where(matches('login', q.login));
+    if (q.email !== undefined) {
+      const email = q.email;
+      query = query.where('id', 'in', this.db.selectFrom('user_preferences').select('user_id')
+        .where('preferences_key', '=', 'UserEmail').where(lower('preferences_value'), '=', lowered(email)));
+    }
+    if (q.validOnly) query = query.where('valid_id', '=', 1);
+    query = query.orderBy(sql`lower(login)`).orderBy('id');
+    if (q.limit !== undefined) query = query.limit(q.limit);
+    return this.sql.column(query);
   }
 
   async groupIdByName(name: string): Promise<number | undefined> {

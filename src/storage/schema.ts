@@ -20,6 +20,13 @@ export interface GroupsTable extends Audit { id: Generated<number>; name: string
 
 export interface GroupUserTable extends Audit { user_id: number; group_id: number; permission_key: string }
 
+export interface RolesTable extends Audit { id: Generated<number>; name: string; comments: string | null; valid_id: number }
+
+export interface RoleUserTable extends Audit { user_id: number; role_id: number }
+
+/** A role's permission in a group; permission_value 1 grants it (OTRS keeps 0 rows for revoked keys). */
+export interface GroupRoleTable extends Audit { role_id: number; group_id: number; permission_key: string; permission_value: number }
+
 export interface UserPreferencesTable { user_id: number; preferences_key: string; preferences_value: string | null }
 
 export interface CustomerCompanyTable extends Audit {
@@ -101,6 +108,9 @@ export interface DB {
   users: UsersTable;
   groups: GroupsTable;
   group_user: GroupUserTable;
+  roles: RolesTable;
+  role_user: RoleUserTable;
+  group_role: GroupRoleTable;
   user_preferences: UserPreferencesTable;
   customer_company: CustomerCompanyTable;
   customer_user: CustomerUserTable;

@@ -1,0 +1,46 @@
+// User::UserSearch (contracts §5.4 decision, after the backend's UserSearch, §6.8): Search finds each word in the
+// login, first or last name; Login is a login pattern (exact, or `*` wildcards; UserLogin is the caller's
+// credential); PostMasterSearch is the e-mail address, exactly; criteria are ANDed, case-insensitive. Valid 1
+// (default) or 0; Limit. Answers agent ids in login order as UserID (no key when nothing matches).
+import { authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, returnError } from '../common.js';
+import type { Client, Operation, OperationResult, RequestData, Services } from '../operation.js';
+
+const MAX_LIMIT = 10_000;
+
+const validate = compileSchema({
+  type: 'object',
+  properties: {
+    Search: { type: 'string', maxLength: 250 },
+    Login: { type: 'string', maxLength: 250 },
+    PostMasterSearch: { type: 'string', maxLength: 250 },
+    Valid: { type: 'string', enum: ['0', '1'] },
+    Limit: { type: 'string', pattern: '^[0-9]{1,9}$' },
+  },
+});
+
+export class UserSearch implements Operation {
+  constructor(private readonly s: Services, private readonly name: string) {}
+
+  async run(data: RequestData, client: Client): Promise<OperationResult> {
+    const op = this.name;
+    if (!isHashRefWithData(data)) return returnError(op, 'MissingParameter', 'The request is empty!');
+    const caller = await authorizeAgent(this.s, op, data, client, this.s.config.userAdminGroups, 'search agents');
+    if (isOperationResult(caller)) return caller;
+    const request = { Search: data.Search, Login: data.Login, PostMasterSearch: data.PostMasterSearch, Valid: data.Valid, Limit: data.Limit };
+    for (const key of Object.keys(request) as Array<keyof typeof request>) if (request[key] === undefined) delete request[key];
+    const invalid = checkSchema(op, validate, request);
+    if (invalid) return invalid;
+
+    const text = (v: RequestData | undefined) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+    const words = (text(request.Search) ?? '').split(/\s+/).map((w) => w.replace(/^\*+|\*+$/g, '')).filter(Boolean);
+    const limit = request.Limit !== undefined ? Math.min(Number(request.Limit), MAX_LIMIT) : undefined;
+    const ids = await this.s.storage.read((repos) => repos.searchUsers({
+      words,
+      login: text(request.Login),
+      email: text(request.PostMasterSearch),
+      validOnly: request.Valid !== '0',
+      limit: limit || undefined,
+    }));
+    return { Success: true, Data: ids.length > 0 ? { UserID: ids.map(String) } : {} };
+  }
+}
