@@ -34,7 +34,7 @@ export class CustomerCompanyGet implements Operation {
     if (lists.reduce((n, l) => n + l.parts.length, 0) > MAX_IDS) return returnError(op, 'InvalidParameter', `At most ${MAX_IDS} CustomerIDs per request!`);
     const withFields = perlTrue(data.DynamicFields) !== undefined;
 
-    const records = await this.s.storage.transaction(async (repos) => {
+    const records = await this.s.storage.read(async (repos) => {
       const found = new Map<string, CustomerCompanyRecord>();
       const add = (rec: CustomerCompanyRecord | undefined) => { if (rec && !found.has(rec.CustomerID as string)) found.set(rec.CustomerID as string, rec); };
       for (const { value, parts } of lists) {
