@@ -13,7 +13,7 @@ import { Sql, type Connection, type QueryOutcome } from './sql.js';
 /** The SQLite connection: one better-sqlite3 handle, each SQL text prepared once (bounded). */
 class SqliteConnection implements Connection {
   private readonly statements = new Map<string, Database.Statement>();
-  constructor(readonly sqlite: Database.Database, private readonly maxStatements = 1000) {}
+  constructor(private readonly sqlite: Database.Database, private readonly maxStatements = 1000) {}
 
   query(text: string, parameters: readonly unknown[], pluck = false): QueryOutcome {
     let statement = this.statements.get(text);
@@ -22,12 +22,9 @@ class SqliteConnection implements Connection {
       statement = this.sqlite.prepare(text);
       this.statements.set(text, statement);
     }
-    if (statement.reader) return { rows: statement.pluck(pluck).all(...parameters), changes: 0, insertId: undefined };
-    const r = statement.run(...parameters);
-    return { rows: [], changes: r.changes, insertId: Number(r.lastInsertRowid) };
+    if (statement.reader) return { rows: statement.pluck(pluck).all(...parameters), changes: 0 };
+    return { rows: [], changes: statement.run(...parameters).changes };
   }
-
-  close(): void { this.sqlite.close(); }
 }
 
 /**

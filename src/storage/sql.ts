@@ -4,13 +4,12 @@
 // (database.ts) is what keeps access to the connection in order instead.
 import type { Compilable } from 'kysely';
 
-export interface QueryOutcome { rows: unknown[]; changes: number; insertId: number | undefined }
+export interface QueryOutcome { rows: unknown[]; changes: number }
 
 /** One database connection, as the store's dialect provides it. */
 export interface Connection {
   /** With `pluck`, each row is the value of its first column instead of an object (large single-column results). */
   query(sql: string, parameters: readonly unknown[], pluck?: boolean): QueryOutcome | Promise<QueryOutcome>;
-  close(): void;
 }
 
 /** A query compiled once and run many times with new values: `(...args) => rows`. */

@@ -13,7 +13,7 @@ describe('Sql', () => {
   let sql: Sql;
   beforeEach(() => {
     ran = [];
-    sql = new Sql({ query: (text, parameters): QueryOutcome => { ran.push([text, parameters]); return { rows: [{ a: text }], changes: 1, insertId: undefined }; }, close() {} });
+    sql = new Sql({ query: (text, parameters): QueryOutcome => { ran.push([text, parameters]); return { rows: [{ a: text }], changes: 1 }; } });
   });
 
   it('compiles a prepared query once and fills in each call\'s values, constants kept in place', async () => {
