@@ -10,7 +10,7 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { seededDatabase } from './seed.js';
+import { companyOf, seededDatabase, seededUser } from './seed.js';
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NS = 'http://www.otrs.org/TicketConnector/';
@@ -35,11 +35,17 @@ function envelope(operation: string, inner: string): string {
     + `<soap:Body><${operation} xmlns="${NS}">${inner}</${operation}></soap:Body></soap:Envelope>`;
 }
 
+// The users the scenarios touch: cust424242 and cust123456 in the million of the README's runs, the same places
+// in a smaller seed (--customer-users).
+const UPDATED = seededUser(CUSTOMER_USERS, 0.424242);
+const READ = seededUser(CUSTOMER_USERS, 0.123456);
+
 /** The customer-user fields of a typical sync update: about 1.4 KB with the envelope. */
-const UPDATE_FIELDS = '<ID>cust424242</ID><UserFirstname>Margarete</UserFirstname><UserLastname>Schneider-Weißenfels</UserLastname>'
-  + '<UserEmail>cust424242@company4242.test</UserEmail><UserCustomerID>CUST-04242</UserCustomerID><UserPhone>+49 30 1424242</UserPhone>'
+const UPDATE_FIELDS = `<ID>cust${UPDATED}</ID><UserFirstname>Margarete</UserFirstname><UserLastname>Schneider-Weißenfels</UserLastname>`
+  + `<UserEmail>cust${UPDATED}@company${Math.floor(UPDATED / 100)}.test</UserEmail><UserCustomerID>${companyOf(UPDATED)}</UserCustomerID>`
+  + '<UserPhone>+49 30 1424242</UserPhone>'
   + '<UserMobile>+49 170 4242424</UserMobile><UserStreet>42 Side Road</UserStreet><UserZip>10115</UserZip><UserCity>Berlin</UserCity>'
-  + '<UserCountry>Germany</UserCountry><UserTitle>Dr.</UserTitle><UserComment>Synchronised from the CRM, account 424242</UserComment>'
+  + `<UserCountry>Germany</UserCountry><UserTitle>Dr.</UserTitle><UserComment>Synchronised from the CRM, account ${UPDATED}</UserComment>`
   + '<ValidID>1</ValidID><DynamicField><Name>Department</Name><Value>Support</Value></DynamicField>'
   + '<DynamicField><Name>Skills</Name><Value>SQL</Value><Value>TypeScript</Value></DynamicField>'
   + '<UserPreferences><Key>UserLanguage</Key><Value>de</Value></UserPreferences>'
@@ -50,10 +56,10 @@ interface Scenario { name: string; operation: string; body: (c: Credentials) => 
 
 const AGENT = '<UserLogin>demo-agent</UserLogin><Password>DemoAgent1!</Password>';
 const SCENARIOS: Scenario[] = [
-  { name: 'CustomerUserUpdate SessionID', operation: 'CustomerUserUpdate', body: (c) => `<SessionID>${c.sessionId}</SessionID>${UPDATE_FIELDS}`, check: /<ID>cust424242<\/ID>/ },
-  { name: 'CustomerUserUpdate AccessToken', operation: 'CustomerUserUpdate', body: (c) => `<AccessToken>${c.accessToken}</AccessToken>${UPDATE_FIELDS}`, check: /<ID>cust424242<\/ID>/ },
-  { name: 'CustomerUserUpdate UserLogin+Password', operation: 'CustomerUserUpdate', body: () => `${AGENT}${UPDATE_FIELDS}`, check: /<ID>cust424242<\/ID>/ },
-  { name: 'CustomerUserGet', operation: 'CustomerUserGet', body: (c) => `<SessionID>${c.sessionId}</SessionID><CustomerUserID>cust123456</CustomerUserID><DynamicFields>1</DynamicFields>`, check: /<UserLogin>cust123456<\/UserLogin>/ },
+  { name: 'CustomerUserUpdate SessionID', operation: 'CustomerUserUpdate', body: (c) => `<SessionID>${c.sessionId}</SessionID>${UPDATE_FIELDS}`, check: new RegExp(`<ID>cust${UPDATED}</ID>`) },
+  { name: 'CustomerUserUpdate AccessToken', operation: 'CustomerUserUpdate', body: (c) => `<AccessToken>${c.accessToken}</AccessToken>${UPDATE_FIELDS}`, check: new RegExp(`<ID>cust${UPDATED}</ID>`) },
+  { name: 'CustomerUserUpdate UserLogin+Password', operation: 'CustomerUserUpdate', body: () => `${AGENT}${UPDATE_FIELDS}`, check: new RegExp(`<ID>cust${UPDATED}</ID>`) },
+  { name: 'CustomerUserGet', operation: 'CustomerUserGet', body: (c) => `<SessionID>${c.sessionId}</SessionID><CustomerUserID>cust${READ}</CustomerUserID><DynamicFields>1</DynamicFields>`, check: new RegExp(`<UserLogin>cust${READ}</UserLogin>`) },
   { name: 'CustomerUserSearch cust12*', operation: 'CustomerUserSearch', body: (c) => `<SessionID>${c.sessionId}</SessionID><CustomerUserLogin>cust12*</CustomerUserLogin>`, check: /<CustomerUserID>cust12/ },
   { name: 'SessionCreate', operation: 'SessionCreate', body: () => AGENT, check: /<SessionID>[A-Za-z0-9]{32}<\/SessionID>/ },
 ];

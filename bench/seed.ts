@@ -12,6 +12,15 @@ import { PasswordHasher } from '../src/domain/Password.js';
 import { ensureDemoData } from '../src/domain/DemoData.js';
 import { dbTimestamp } from '../src/storage/time.js';
 
+/** The company of seeded customer user `cust<i>`: one per 100 users. */
+export const companyOf = (i: number) => `CUST-${String(Math.floor(i / 100)).padStart(5, '0')}`;
+
+/** The seeded customer user at about `fraction` of the range, never one the seed made invalid (every 50th). */
+export function seededUser(customerUsers: number, fraction: number): number {
+  const i = Math.max(3, Math.floor(customerUsers * fraction));
+  return i % 50 === 0 ? i + 1 : i;
+}
+
 export const benchDataDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'data');
 export const seededPath = (customerUsers: number) => join(benchDataDir, `customer-users-${customerUsers}.sqlite`);
 
@@ -55,7 +64,6 @@ export async function seed(file: string, customerUsers: number, progress: (line:
   const value = db.prepare('INSERT INTO dynamic_field_value (field_id, object_id, value_text) VALUES (?, ?, ?)');
   const preference = db.prepare('INSERT INTO customer_preferences (user_id, preferences_key, preferences_value) VALUES (?, ?, ?)');
 
-  const companyOf = (i: number) => `CUST-${String(Math.floor(i / 100)).padStart(5, '0')}`;
   const started = Date.now();
   const insertBatch = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) {
