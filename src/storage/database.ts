@@ -142,10 +142,12 @@ export class Storage {
         }
         await this.sql.commit();
       } catch (error) {
-        // BEGIN or the commit itself failed (disk full, I/O error): nothing of the group is stored.
+        // BEGIN, a savepoint or the commit itself failed (disk full, I/O error): nothing of the group is stored.
+        // Every unit not yet answered is refused, those the loop never reached too (a read already answered
+        // keeps its answer: a promise settles once).
         await this.sql.rollback().catch(() => { /* no transaction left to undo */ });
         this.caches.clear();
-        for (const { unit } of waiting) unit.reject(error);
+        for (const unit of group) unit.reject(error);
         continue;
       }
       for (const { unit, outcome } of waiting) settle(unit, outcome);

@@ -43,10 +43,6 @@ function preparedQueries(db: Kysely<DB>, sql: Sql) {
   };
 }
 
-/**
- * `db` only builds queries; `sql` runs them. The questions asked on every request are prepared once (Sql.prepare);
- * the rest are compiled per call.
- */
 export interface UserQuery {
   /** Words, each found somewhere in the login, first or last name (any case). */
   words: string[];
@@ -58,6 +54,10 @@ export interface UserQuery {
   limit?: number;
 }
 
+/**
+ * `db` only builds queries; `sql` runs them. The questions asked on every request are prepared once (Sql.prepare);
+ * the rest are compiled per call.
+ */
 export class Repositories {
   readonly customerCompanies: CustomerCompanyRepository;
   private readonly q: ReturnType<typeof preparedQueries>;

@@ -62,4 +62,13 @@ describe('Storage group commit', () => {
     expect(await failed.then(() => 'committed', (e: Error) => e.message)).to.equal('rolled back');
     expect(await names()).to.deep.equal(['Kept']);
   });
+
+  it('refuses every unit of a group when the transaction cannot even begin, the ones not yet reached too', async () => {
+    const other = await Storage.open({ url: join(dir, 'other.sqlite') });
+    await other.close();
+    const outcome = (p: Promise<unknown>) => p.then(() => 'answered', () => 'refused');
+    const units = [other.transaction(async (repos) => repos.setCustomerPreference('u', 'K', '1')), other.transaction(async (repos) => repos.setCustomerPreference('u', 'K', '2'))];
+    const hung = new Promise<string>((resolve) => setTimeout(() => resolve('hung'), 2000).unref());
+    expect(await Promise.all(units.map((u) => Promise.race([outcome(u), hung])))).to.deep.equal(['refused', 'refused']);
+  });
 });
