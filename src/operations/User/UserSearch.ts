@@ -26,19 +26,17 @@ export class UserSearch implements Operation {
     if (!isHashRefWithData(data)) return returnError(op, 'MissingParameter', 'The request is empty!');
     const caller = await authorizeAgent(this.s, op, data, client, this.s.config.userAdminGroups, 'search agents');
     if (isOperationResult(caller)) return caller;
-    const request = { Search: data.Search, Login: data.Login, PostMasterSearch: data.PostMasterSearch, Valid: data.Valid, Limit: data.Limit };
-    for (const key of Object.keys(request) as Array<keyof typeof request>) if (request[key] === undefined) delete request[key];
-    const invalid = checkSchema(op, validate, request);
+    const invalid = checkSchema(op, validate, data);
     if (invalid) return invalid;
 
     const text = (v: RequestData | undefined) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
-    const words = (text(request.Search) ?? '').split(/\s+/).map((w) => w.replace(/^\*+|\*+$/g, '')).filter(Boolean);
-    const limit = request.Limit !== undefined ? Math.min(Number(request.Limit), MAX_LIMIT) : undefined;
+    const words = (text(data.Search) ?? '').split(/\s+/).map((w) => w.replace(/^\*+|\*+$/g, '')).filter(Boolean);
+    const limit = data.Limit !== undefined ? Math.min(Number(data.Limit), MAX_LIMIT) : undefined;
     const ids = await this.s.storage.read((repos) => repos.searchUsers({
       words,
-      login: text(request.Login),
-      email: text(request.PostMasterSearch),
-      validOnly: request.Valid !== '0',
+      login: text(data.Login),
+      email: text(data.PostMasterSearch),
+      validOnly: data.Valid !== '0',
       limit: limit || undefined,
     }));
     return { Success: true, Data: ids.length > 0 ? { UserID: ids.map(String) } : {} };
