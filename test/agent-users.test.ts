@@ -1,11 +1,12 @@
-// Agent users over the GenericInterface (issue 8, first part): UserGet and UserSearch with raw envelopes against
-// a real server. Agents are set up in the database as an OTRS installation would hold them: groups with
+// Agent users over the GenericInterface (issue 8, first parts): UserGet, UserSearch, UserAdd and UserUpdate with
+// raw envelopes against a real server (AGENT_MAX_VALID 6: the licence pool is reached within the file). Agents are set up in the database as an OTRS installation would hold them: groups with
 // permission keys, a role, preferences; only agents with rw in the admin group may read them.
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { startServer, type RunningServer } from './support/server.js';
 import { call } from './support/soap.js';
+import { dumpDatabase } from './support/dump.js';
 import { userFullname } from '../src/domain/User.js';
 
 const AGENT = '<UserLogin>demo-agent</UserLogin><Password>DemoAgent1!</Password>';
@@ -13,7 +14,7 @@ const PLAIN = '<UserLogin>plain-agent</UserLogin><Password>PlainPass1</Password>
 const T = '2026-01-01 00:00:00';
 const list = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
-describe('Agent users: UserGet and UserSearch', function () {
+describe('Agent users: UserGet, UserSearch, UserAdd, UserUpdate', function () {
   let server: RunningServer;
   let session: string;
   const ids: Record<string, number> = {};
@@ -21,7 +22,7 @@ describe('Agent users: UserGet and UserSearch', function () {
   const op = (operation: string, inner: string, credentials = as()) => call(server.endpoint, operation, credentials + inner);
 
   before(async () => {
-    server = await startServer();
+    server = await startServer({ AGENT_MAX_VALID: '6', PASSWORD_MIN_SIZE: '8' });
     session = (await call(server.endpoint, 'SessionCreate', AGENT)).data.SessionID;
     const db = new Database(server.dbPath);
     try {
@@ -130,6 +131,115 @@ describe('Agent users: UserGet and UserSearch', function () {
         expect(denied.res.text).not.to.contain('Olivia');
         const failed = await op(operation, inner, '<UserLogin>demo-agent</UserLogin><Password>wrong</Password>');
         expect(failed.data.Error.ErrorCode).to.equal(`${operation}.AuthFail`);
+      });
+    }
+  });
+
+  describe('UserAdd and UserUpdate', () => {
+    /** Everything stored but the sessions (reading one writes nothing, but keeps the comparison to the data). */
+    const state = () => { const d = dumpDatabase(server); delete d.sessions; return d; };
+    async function rejects(operation: string, inner: string, code: string, messagePart?: string) {
+      const before = state();
+      const r = await op(operation, inner);
+      expect(r.data?.Error?.ErrorCode, JSON.stringify(r.data)).to.equal(code);
+      expect(r.data.Error.ErrorMessage).to.match(new RegExp(`^${operation}: `));
+      if (messagePart) expect(r.data.Error.ErrorMessage).to.contain(messagePart);
+      expect(state()).to.deep.equal(before);
+    }
+    const newAgent = (login: string, extra = '') => `<Login>${login}</Login><UserFirstname>Nina</UserFirstname><UserLastname>Newhire</UserLastname>`
+      + `<UserEmail>${login}@acme-demo.test</UserEmail>${extra}`;
+
+    it('provisions an agent with password, preferences, groups with keys and a role; the agent can log in', async () => {
+      const r = await op('UserAdd', newAgent('nina', '<ValidID>1</ValidID><UserPassword>Nina-Pass-2026</UserPassword><UserTitle>Ms.</UserTitle>'
+        + '<UserLanguage>de</UserLanguage><UserTimeZone>Europe/Vienna</UserTimeZone><UserComment>from HR</UserComment>'
+        + '<Group><Name>users</Name><Permission>ro</Permission><Permission>note</Permission></Group><Group><Name>stats</Name><Permission>rw</Permission></Group>'
+        + '<Role>Support</Role>'));
+      expect(r.data.Error, JSON.stringify(r.data)).to.equal(undefined);
+      ids.nina = Number(r.data.UserID);
+      expect(r.data.User).to.include({ UserID: String(ids.nina), UserLogin: 'nina', UserTitle: 'Ms.', UserFullname: 'Nina Newhire', UserEmail: 'nina@acme-demo.test',
+        UserLanguage: 'de', UserTimeZone: 'Europe/Vienna', UserComment: 'from HR', ValidID: '1', CreateBy: '2', ChangeBy: '2' });
+      expect(list(r.data.User.Group)).to.deep.equal([{ Name: 'stats', Permission: 'rw' }, { Name: 'users', Permission: ['note', 'ro'] }]);
+      expect(r.data.User.Role).to.equal('Support');
+      expect(r.res.text).not.to.contain('Nina-Pass-2026');
+      const stored = server.db().prepare('SELECT pw FROM users WHERE id = ?').get(ids.nina) as { pw: string };
+      expect(stored.pw).to.match(/^\$argon2id\$/);
+      const login = await call(server.endpoint, 'SessionCreate', '<UserLogin>NINA</UserLogin><Password>Nina-Pass-2026</Password>');
+      expect(login.data.SessionID).to.match(/^[A-Za-z0-9]{32}$/);
+    });
+
+    it('refuses, changing nothing: a login in use (any case), an unknown group, role or permission key, a group without keys', async () => {
+      await rejects('UserAdd', newAgent('OPS-LEAD', '<ValidID>2</ValidID>'), 'UserAdd.LoginInUse');
+      await rejects('UserAdd', newAgent('x1', '<ValidID>2</ValidID><Group><Name>nosuch</Name><Permission>ro</Permission></Group>'), 'UserAdd.InvalidParameter', "Group 'nosuch'");
+      await rejects('UserAdd', newAgent('x1', '<ValidID>2</ValidID><Role>nosuch</Role>'), 'UserAdd.InvalidParameter', "Role 'nosuch'");
+      await rejects('UserAdd', newAgent('x1', '<ValidID>2</ValidID><Group><Name>users</Name><Permission>admin</Permission></Group>'), 'UserAdd.InvalidParameter', "Permission 'admin'");
+      await rejects('UserAdd', newAgent('x1', '<ValidID>2</ValidID><Group><Name>users</Name></Group>'), 'UserAdd.InvalidParameter', 'RemoveGroup');
+      await rejects('UserAdd', newAgent('x1', '<ValidID>2</ValidID><UserTimeZone>Mars/Olympus</UserTimeZone>'), 'UserAdd.InvalidParameter', 'Mars/Olympus');
+      await rejects('UserAdd', '<Login>x1</Login><UserFirstname>N</UserFirstname><UserLastname>N</UserLastname><ValidID>2</ValidID>', 'UserAdd.MissingParameter', 'UserEmail');
+    });
+
+    it('refuses to make an agent valid that cannot log in, a short password, and an invalid address while valid', async () => {
+      await rejects('UserAdd', newAgent('x2', '<ValidID>1</ValidID>'), 'UserAdd.CannotActivate', 'no password is set');
+      await rejects('UserAdd', newAgent('x2', '<ValidID>1</ValidID><UserPassword>short</UserPassword>'), 'UserAdd.PasswordTooShort');
+      await rejects('UserAdd', '<Login>x2</Login><UserFirstname>N</UserFirstname><UserLastname>N</UserLastname><UserEmail>not-an-address</UserEmail>'
+        + '<ValidID>1</ValidID><UserPassword>Long-enough-1</UserPassword>', 'UserAdd.InvalidEmail');
+    });
+
+    it('changes only what is sent; a Group entry sets that group\'s keys, other groups and roles stay', async () => {
+      const r = await op('UserUpdate', `<UserID>${ids.nina}</UserID><UserLastname>Newman</UserLastname><Group><Name>users</Name><Permission>rw</Permission></Group>`);
+      expect(r.data.Error, JSON.stringify(r.data)).to.equal(undefined);
+      expect(r.data.User).to.include({ UserLogin: 'nina', UserFirstname: 'Nina', UserLastname: 'Newman', UserTitle: 'Ms.', UserLanguage: 'de', ValidID: '1' });
+      expect(list(r.data.User.Group)).to.deep.equal([{ Name: 'stats', Permission: 'rw' }, { Name: 'users', Permission: 'rw' }]);
+      expect(r.data.User.Role).to.equal('Support');
+    });
+
+    it('removes groups and roles only when named, renames the login, and clears a preference with xsi:nil', async () => {
+      const r = await op('UserUpdate', `<UserID>${ids.nina}</UserID><Login>nina.newman</Login><RemoveGroup>stats</RemoveGroup><RemoveRole>Support</RemoveRole>`
+        + '<UserComment xsi:nil="true"/>');
+      expect(r.data.Error, JSON.stringify(r.data)).to.equal(undefined);
+      expect(r.data.User.UserLogin).to.equal('nina.newman');
+      expect(r.data.User.Group).to.deep.equal({ Name: 'users', Permission: 'rw' });
+      expect(r.data.User.Role).to.equal(undefined);
+      expect(r.data.User.UserComment).to.equal(undefined);
+      await rejects('UserUpdate', `<UserID>${ids.nina}</UserID><Login>demo-agent</Login>`, 'UserUpdate.LoginInUse');
+      await rejects('UserUpdate', `<UserID>${ids.nina}</UserID><Group><Name>users</Name><Permission>ro</Permission></Group><RemoveGroup>users</RemoveGroup>`, 'UserUpdate.InvalidParameter', 'both given and removed');
+      await rejects('UserUpdate', '<UserID>999999</UserID><UserLastname>X</UserLastname>', 'UserUpdate.NotFound');
+      await rejects('UserUpdate', '<UserID>1</UserID><UserLastname>X</UserLastname>', 'UserUpdate.NotFound');
+      await rejects('UserUpdate', '<UserLastname>X</UserLastname>', 'UserUpdate.MissingParameter');
+    });
+
+    it('removing the password makes the agent invalid; making it valid again needs a password', async () => {
+      const r = await op('UserUpdate', `<UserID>${ids.nina}</UserID><UserPassword xsi:nil="true"/>`);
+      expect(r.data.User.ValidID).to.equal('2');
+      expect((await call(server.endpoint, 'SessionCreate', '<UserLogin>nina.newman</UserLogin><Password>Nina-Pass-2026</Password>')).data.Error.ErrorCode).to.equal('SessionCreate.AuthFail');
+      await rejects('UserUpdate', `<UserID>${ids.nina}</UserID><ValidID>1</ValidID>`, 'UserUpdate.CannotActivate');
+      const back = await op('UserUpdate', `<UserID>${ids.nina}</UserID><ValidID>1</ValidID><UserPassword>Nina-Pass-2027</UserPassword>`);
+      expect(back.data.User.ValidID, JSON.stringify(back.data)).to.equal('1');
+    });
+
+    it('keeps valid agents within AGENT_MAX_VALID, saying how many are in use of how many', async () => {
+      const valid = () => (server.db().prepare('SELECT count(*) AS n FROM users WHERE valid_id = 1 AND id != 1').get() as { n: number }).n;
+      while (valid() < 6) {
+        const r = await op('UserAdd', newAgent(`filler${valid()}`, '<ValidID>1</ValidID><UserPassword>Filler-Pass-1</UserPassword>'));
+        expect(r.data.Error, JSON.stringify(r.data)).to.equal(undefined);
+      }
+      await rejects('UserAdd', newAgent('one-too-many', '<ValidID>1</ValidID><UserPassword>Filler-Pass-1</UserPassword>'), 'UserAdd.LicenceExceeded', '6 of 6');
+      await rejects('UserUpdate', `<UserID>${ids.retired}</UserID><ValidID>1</ValidID><UserPassword>Retired-Pass-1</UserPassword>`, 'UserUpdate.LicenceExceeded', '6 of 6');
+      // An invalid agent takes no licence.
+      expect((await op('UserAdd', newAgent('parked', '<ValidID>2</ValidID>'))).data.User.ValidID).to.equal('2');
+      expect((await op('UserUpdate', `<UserID>${ids.nina}</UserID><ValidID>2</ValidID>`)).data.User.ValidID).to.equal('2');
+      const r = await op('UserUpdate', `<UserID>${ids.retired}</UserID><ValidID>1</ValidID><UserPassword>Retired-Pass-1</UserPassword>`);
+      expect(r.data.User.ValidID, JSON.stringify(r.data)).to.equal('1');
+    });
+
+    for (const operation of ['UserAdd', 'UserUpdate']) {
+      it(`${operation}: an agent without rw in admin gets AccessDenied and changes nothing`, async () => {
+        const before = state();
+        const inner = operation === 'UserAdd' ? newAgent('sneaky', '<ValidID>2</ValidID>') : `<UserID>${ids.lead}</UserID><UserLastname>Hacked</UserLastname>`;
+        const r = await op(operation, inner, PLAIN);
+        expect(r.data.Error.ErrorCode).to.equal(`${operation}.AccessDenied`);
+        const after = state();
+        delete before.user_preferences; delete after.user_preferences;   // the plain agent's own login bookkeeping
+        expect(after).to.deep.equal(before);
       });
     }
   });

@@ -139,15 +139,6 @@ export function preferenceKey(key: string): string {
   return key.startsWith('User') ? key : `User${key}`;
 }
 
-/**
- * The hash to store for UserPassword: null removes the password, absent or '' keeps it (OTRS ignores a false
- * password). Computed before the transaction, so a slow hash never holds the database.
- */
-export async function newPasswordHash(password: string | null | undefined, passwords: PasswordHasher): Promise<string | null | undefined> {
-  if (password === null) return null;
-  return password === undefined || password === '' ? undefined : passwords.hash(password);
-}
-
 function checkLogin(login: string, policy: CustomerUserPolicy): void {
   if ([...login].length > 200 || /[\s\u0000-\u001f\u007f]/.test(login)) {
     throw new DomainError('InvalidParameter', 'Parameter CustomerUserLogin is invalid: at most 200 characters, no white space or control characters!');

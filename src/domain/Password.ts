@@ -93,3 +93,12 @@ export class PasswordHasher {
     return { ok, needsRehash: ok };
   }
 }
+
+/**
+ * The hash to store for UserPassword: null removes the password, absent or '' keeps it (OTRS ignores a false
+ * password). Computed before the transaction, so a slow hash never holds the database.
+ */
+export async function newPasswordHash(password: string | null | undefined, passwords: PasswordHasher): Promise<string | null | undefined> {
+  if (password === null) return null;
+  return password === undefined || password === '' ? undefined : passwords.hash(password);
+}

@@ -1,7 +1,13 @@
 // Agents (users) as the User operations show them: OTRS's GetUserData record (Kernel::System::User, contracts
 // §6.8) without the password hash, plus the groups the agent holds directly and its roles.
-import type { Repositories, UserRow } from '../storage/repositories.js';
+import type { Repositories, UserChanges, UserRow } from '../storage/repositories.js';
 import { dbTimestamp } from '../storage/time.js';
+import { DomainError } from './errors.js';
+import { checkValidID } from './Valid.js';
+import { checkEmail, type EmailCheckConfig } from './CheckItem.js';
+import { checkActivation, checkLicence, checkPassword, type PasswordPolicy } from './AccountPolicy.js';
+import type { PasswordHasher } from './Password.js';
+import { nowStamp } from './Auth.js';
 
 export type UserRecord = Record<string, string | number | Array<string | Record<string, string | string[]>>>;
 
@@ -64,4 +70,164 @@ async function buildRecord(repos: Repositories, row: UserRow, opts: UserRecordOp
   const roles = await repos.userRoleNames(row.id);
   if (roles.length > 0) rec.Role = roles;
   return rec;
+}
+
+/** OTRS's group permission keys (Kernel::System::Group, System::Permission). */
+export const PERMISSION_KEYS = ['ro', 'move_into', 'create', 'note', 'owner', 'priority', 'rw'];
+const OBJECT_TYPE = 'User';
+const PASSWORD_HISTORY_LENGTH = 10;
+
+/** What UserAdd and UserUpdate may change; a key left out stays as it is. */
+export interface UserChangeSet {
+  UserTitle?: string | null;
+  UserFirstname?: string;
+  UserLastname?: string;
+  /** Stored, as in OTRS, as preferences of the agent; null removes one. */
+  preferences: Partial<Record<'UserEmail' | 'UserLanguage' | 'UserTimeZone' | 'UserComment', string | null>>;
+  ValidID?: number;
+  /** A new password; null removes it (the agent can no longer log in). */
+  UserPassword?: string | null;
+  /** For each named group, the agent's permission keys there become exactly these. */
+  Group?: Array<{ Name: string; Permission: string[] }>;
+  /** Groups the agent leaves: only ever by name, never by leaving a group out. */
+  RemoveGroup?: string[];
+  Role?: string[];
+  RemoveRole?: string[];
+}
+
+export interface UserPolicy extends EmailCheckConfig, PasswordPolicy {
+  /** Valid agents at most (the agent licence pool); 0: no limit. */
+  agentMaxValid: number;
+}
+
+function checkLogin(login: string): void {
+  if ([...login].length > 200 || /[\s\u0000-\u001f\u007f]/.test(login)) {
+    throw new DomainError('InvalidParameter', 'Parameter Login is invalid: at most 200 characters, no white space or control characters!');
+  }
+}
+
+function checkPreferences(prefs: UserChangeSet['preferences'], validAfter: boolean, policy: UserPolicy): void {
+  if (prefs.UserTimeZone) {
+    try { new Intl.DateTimeFormat('en', { timeZone: prefs.UserTimeZone }); } catch {
+      throw new DomainError('InvalidParameter', `UserTimeZone '${prefs.UserTimeZone}' is not a time zone (an IANA name such as Europe/Berlin)!`);
+    }
+  }
+  if (prefs.UserLanguage && !/^[a-z]{2,3}(_[A-Z][A-Za-z]{1,3})?$/.test(prefs.UserLanguage)) {
+    throw new DomainError('InvalidParameter', `UserLanguage '${prefs.UserLanguage}' is not a language (such as en, de or pt_BR)!`);
+  }
+  // OTRS checks an agent's address only while the agent is valid (User.pm UserAdd/UserUpdate).
+  if (prefs.UserEmail && validAfter) {
+    const reason = checkEmail(prefs.UserEmail, policy);
+    if (reason) throw new DomainError('InvalidEmail', `Email address '${prefs.UserEmail}' is invalid (${reason})!`);
+  }
+}
+
+/** Group and role names resolved and keys checked before anything is written. */
+async function prepareMemberships(repos: Repositories, req: UserChangeSet) {
+  const groupId = async (name: string) => {
+    const id = await repos.groupIdByName(name);
+    if (id === undefined) throw new DomainError('InvalidParameter', `Group '${name}' does not exist!`);
+    return id;
+  };
+  const roleId = async (name: string) => {
+    const id = await repos.roleIdByName(name);
+    if (id === undefined) throw new DomainError('InvalidParameter', `Role '${name}' does not exist!`);
+    return id;
+  };
+  const groups: Array<{ id: number; keys: string[] }> = [];
+  const named = new Set<string>();
+  for (const g of req.Group ?? []) {
+    if (named.has(g.Name)) throw new DomainError('InvalidParameter', `Group '${g.Name}' is given more than once!`);
+    named.add(g.Name);
+    const keys = [...new Set(g.Permission)];
+    if (keys.length === 0) throw new DomainError('InvalidParameter', `Group '${g.Name}' needs at least one Permission (to leave a group, name it in RemoveGroup)!`);
+    const unknown = keys.find((k) => !PERMISSION_KEYS.includes(k));
+    if (unknown) throw new DomainError('InvalidParameter', `Permission '${unknown}' is not one of ${PERMISSION_KEYS.join(', ')}!`);
+    groups.push({ id: await groupId(g.Name), keys });
+  }
+  for (const name of req.RemoveGroup ?? []) {
+    if (named.has(name)) throw new DomainError('InvalidParameter', `Group '${name}' is both given and removed!`);
+    named.add(name);
+    groups.push({ id: await groupId(name), keys: [] });
+  }
+  const roles: Array<{ id: number; member: boolean }> = [];
+  for (const name of req.Role ?? []) roles.push({ id: await roleId(name), member: true });
+  for (const name of req.RemoveRole ?? []) {
+    if ((req.Role ?? []).includes(name)) throw new DomainError('InvalidParameter', `Role '${name}' is both given and removed!`);
+    roles.push({ id: await roleId(name), member: false });
+  }
+  return async (userId: number, changedBy: number) => {
+    const stamp = nowStamp(changedBy);
+    for (const g of groups) await repos.setGroupUser(userId, g.id, g.keys, stamp);
+    for (const r of roles) await repos.setRoleUser(userId, r.id, r.member, stamp);
+  };
+}
+
+async function writePreferences(repos: Repositories, userId: number, prefs: UserChangeSet['preferences']): Promise<void> {
+  for (const [key, value] of Object.entries(prefs)) await repos.setUserPreference(userId, key, value === '' ? null : value);
+}
+
+/** Adds an agent (User.pm UserAdd with this project's lifecycle rules); returns the new id. */
+export async function userAdd(repos: Repositories, req: UserChangeSet & { Login: string; ValidID: number }, changedBy: number,
+  policy: UserPolicy, passwords: PasswordHasher, passwordHash: string | null | undefined): Promise<number> {
+  checkLogin(req.Login);
+  checkValidID(req.ValidID);
+  if (await repos.userLoginTaken(req.Login, -1)) throw new DomainError('LoginInUse', `An agent with the login '${req.Login}' already exists!`);
+  checkPreferences(req.preferences, req.ValidID === 1, policy);
+  if (req.UserPassword) await checkPassword(req.UserPassword, [], policy, passwords);
+  if (req.ValidID === 1) {
+    checkActivation('agent', passwordHash ? [] : ['no password is set']);
+    await checkLicence(repos, 'agent', policy.agentMaxValid);
+  }
+  const writeMemberships = await prepareMemberships(repos, req);
+  const id = await repos.insertUser({
+    login: req.Login, pw: passwordHash ?? null, title: req.UserTitle ?? null, first_name: req.UserFirstname!, last_name: req.UserLastname!,
+    valid_id: req.ValidID, ...nowStamp(changedBy),
+  });
+  await writePreferences(repos, id, req.preferences);
+  if (passwordHash) await repos.setUserPreference(id, 'PasswordLastSet', dbTimestamp());
+  await writeMemberships(id, changedBy);
+  return id;
+}
+
+/** Changes an agent: only what is sent; checks everything before the first write. */
+export async function userUpdate(repos: Repositories, req: UserChangeSet & { UserID: number; Login?: string }, changedBy: number,
+  policy: UserPolicy, passwords: PasswordHasher, passwordHash: string | null | undefined): Promise<void> {
+  const row = await repos.userById(req.UserID);
+  if (!row || row.id === 1) throw new DomainError('NotFound', `No agent found with UserID '${req.UserID}'!`);
+  const changes: UserChanges = {};
+  if (req.Login !== undefined && req.Login !== '' && req.Login !== row.login) {
+    checkLogin(req.Login);
+    if (await repos.userLoginTaken(req.Login, row.id)) throw new DomainError('LoginInUse', `An agent with the login '${req.Login}' already exists!`);
+    changes.login = req.Login;
+  }
+  if (req.UserTitle !== undefined) changes.title = req.UserTitle;
+  if (req.UserFirstname !== undefined) changes.first_name = req.UserFirstname;
+  if (req.UserLastname !== undefined) changes.last_name = req.UserLastname;
+  if (req.ValidID !== undefined) checkValidID(req.ValidID);
+  let validId = req.ValidID ?? row.valid_id;
+  // Removing the password removes the ability to log in: the agent stays, and is no longer valid.
+  if (passwordHash === null) {
+    if (req.ValidID === 1) checkActivation('agent', ['the password is being removed']);
+    if (validId === 1) validId = 2;
+  }
+  if (validId !== row.valid_id) changes.valid_id = validId;
+  const becomesValid = validId === 1 && row.valid_id !== 1;
+  checkPreferences(req.preferences, validId === 1, policy);
+  if (req.UserPassword) {
+    await checkPassword(req.UserPassword, [row.pw, ...await repos.passwordHistory(OBJECT_TYPE, row.id)].filter((h): h is string => !!h), policy, passwords);
+  }
+  if (becomesValid) {
+    checkActivation('agent', (passwordHash === undefined ? row.pw !== null : passwordHash !== null) ? [] : ['no password is set']);
+    await checkLicence(repos, 'agent', policy.agentMaxValid);
+  }
+  const writeMemberships = await prepareMemberships(repos, req);
+
+  const now = dbTimestamp();
+  if (passwordHash !== undefined) changes.pw = passwordHash;
+  await repos.updateUser(row.id, { ...changes, change_time: now, change_by: changedBy });
+  if (passwordHash !== undefined && row.pw) await repos.addPasswordHistory(OBJECT_TYPE, row.id, row.pw, now, PASSWORD_HISTORY_LENGTH);
+  if (passwordHash) await repos.setUserPreference(row.id, 'PasswordLastSet', now);
+  await writePreferences(repos, row.id, req.preferences);
+  await writeMemberships(row.id, changedBy);
 }

@@ -12,8 +12,10 @@ import { CustomerCompanyCreate } from './CustomerCompany/CustomerCompanyCreate.j
 import { CustomerCompanyGet } from './CustomerCompany/CustomerCompanyGet.js';
 import { CustomerCompanySearch } from './CustomerCompany/CustomerCompanySearch.js';
 import { CustomerCompanyUpdate } from './CustomerCompany/CustomerCompanyUpdate.js';
+import { UserAdd } from './User/UserAdd.js';
 import { UserGet } from './User/UserGet.js';
 import { UserSearch } from './User/UserSearch.js';
+import { UserUpdate } from './User/UserUpdate.js';
 import { Test } from './Test/Test.js';
 
 export const operationTypes: Record<string, OperationClass> = {
@@ -32,7 +34,9 @@ export const operationTypes: Record<string, OperationClass> = {
   'CustomerCompany::CustomerCompanyGet': CustomerCompanyGet,
   'CustomerCompany::CustomerCompanySearch': CustomerCompanySearch,
   'CustomerCompany::CustomerCompanyUpdate': CustomerCompanyUpdate,
+  'User::UserAdd': UserAdd,
   'User::UserGet': UserGet,
   'User::UserSearch': UserSearch,
+  'User::UserUpdate': UserUpdate,
   'Test::Test': Test as unknown as OperationClass,
 };

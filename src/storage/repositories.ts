@@ -9,6 +9,7 @@ import type { Sql } from './sql.js';
 export type CustomerUserRow = Selectable<CustomerUserTable>;
 export type DynamicFieldRow = Selectable<DynamicFieldTable>;
 export type UserRow = Selectable<UsersTable>;
+export type UserChanges = Updateable<UsersTable>;
 export type CustomerUserChanges = Updateable<CustomerUserTable>;
 
 export interface CustomerUserQuery {
@@ -134,6 +135,15 @@ export class Repositories {
     return (await this.sql.rows(this.db.insertInto('users').values(row).returning('id')))[0].id;
   }
 
+  async updateUser(id: number, changes: UserChanges): Promise<void> {
+    await this.sql.run(this.db.updateTable('users').set(changes).where('id', '=', id));
+  }
+
+  /** Whether another agent (not `exceptId`) has this login, ignoring case. */
+  async userLoginTaken(login: string, exceptId: number): Promise<boolean> {
+    return (await this.sql.first(this.db.selectFrom('users').select('id').where(lower('login'), '=', lowered(login)).where('id', '!=', exceptId))) !== undefined;
+  }
+
   async setUserValidId(id: number, validId: number): Promise<void> {
     await this.sql.run(this.db.updateTable('users').set({ valid_id: validId }).where('id', '=', id));
   }
@@ -188,6 +198,25 @@ export class Repositories {
 
   async groupIdByName(name: string): Promise<number | undefined> {
     return (await this.sql.first(this.db.selectFrom('groups').select('id').where('name', '=', name)))?.id;
+  }
+
+  /** Sets the agent's permission keys in one group to exactly `keys` (none: no longer a member). */
+  async setGroupUser(userId: number, groupId: number, keys: string[], stamp: Audit): Promise<void> {
+    this.caches.invalidate();
+    await this.sql.run(this.db.deleteFrom('group_user').where('user_id', '=', userId).where('group_id', '=', groupId));
+    if (keys.length > 0) {
+      await this.sql.run(this.db.insertInto('group_user').values(keys.map((k) => ({ user_id: userId, group_id: groupId, permission_key: k, ...stamp }))));
+    }
+  }
+
+  async roleIdByName(name: string): Promise<number | undefined> {
+    return (await this.sql.first(this.db.selectFrom('roles').select('id').where('name', '=', name)))?.id;
+  }
+
+  /** Gives the agent the role (once), or takes it away. */
+  async setRoleUser(userId: number, roleId: number, member: boolean, stamp: Audit): Promise<void> {
+    await this.sql.run(this.db.deleteFrom('role_user').where('user_id', '=', userId).where('role_id', '=', roleId));
+    if (member) await this.sql.run(this.db.insertInto('role_user').values({ user_id: userId, role_id: roleId, ...stamp }));
   }
 
   async addGroupUser(userId: number, groupId: number, permissionKey: string, stamp: Audit): Promise<void> {

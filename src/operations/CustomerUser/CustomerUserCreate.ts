@@ -1,7 +1,8 @@
 // CustomerUser::CustomerUserCreate (OTRS 8, contracts §3.1), also registered under the add-on spelling
 // CustomerUserAdd (§3.2), whose clients send the record nested as Data.CustomerUser with UserLogin: both forms
 // are accepted, and the answer carries what both expect (UserLogin and CustomerUser).
-import { customerUserAdd, customerUserDataGet, newPasswordHash } from '../../domain/CustomerUser.js';
+import { customerUserAdd, customerUserDataGet } from '../../domain/CustomerUser.js';
+import { newPasswordHash } from '../../domain/Password.js';
 import { authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, returnError, stringOrNull, withDomainErrors } from '../common.js';
 import type { Client, Operation, OperationResult, RequestData, RequestMap, Services } from '../operation.js';
 import { changeSetProperties, normaliseLists, recordOptions, toChangeSet } from './shared.js';

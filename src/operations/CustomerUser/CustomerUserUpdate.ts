@@ -1,7 +1,8 @@
 // CustomerUser::CustomerUserUpdate, the OTRS 8 operation (reference/product-docs/otrs8-CustomerUserUpdate.txt,
 // contracts §3.6): ID names the customer user; only the fields sent change; DynamicField and UserPreferences
 // entries are created or updated; the answer is the whole record. Everything happens in one transaction.
-import { customerUserDataGet, customerUserUpdate, newPasswordHash } from '../../domain/CustomerUser.js';
+import { customerUserDataGet, customerUserUpdate } from '../../domain/CustomerUser.js';
+import { newPasswordHash } from '../../domain/Password.js';
 import { authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, returnError, stringOrNull, withDomainErrors } from '../common.js';
 import type { Client, Operation, OperationResult, RequestData, Services } from '../operation.js';
 import { changeSetProperties, normaliseLists, recordOptions, toChangeSet } from './shared.js';

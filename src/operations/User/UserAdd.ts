@@ -1,0 +1,41 @@
+// User::UserAdd. OTRS has the backend (User.pm UserAdd) and, in the GIExtension add-on, an operation of this name
+// (contracts §5.3); this is its flat form, in the style of the OTRS 8 CustomerUserCreate: Login (UserLogin is the
+// caller's credential), UserFirstname, UserLastname, UserEmail and ValidID required; UserTitle, UserPassword,
+// the preferences UserLanguage, UserTimeZone, UserComment; Group entries (Name, Permission...) and Role names.
+// Admin-group agents only. The answer is the new UserID and the record, as UserGet shows it.
+import { userAdd, userDataGet } from '../../domain/User.js';
+import { newPasswordHash } from '../../domain/Password.js';
+import { authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, returnError, withDomainErrors } from '../common.js';
+import type { Client, Operation, OperationResult, RequestData, Services } from '../operation.js';
+import { normaliseUserLists, toUserChangeSet, userChangeProperties } from './shared.js';
+
+const validate = compileSchema({
+  type: 'object',
+  required: ['Login', 'UserFirstname', 'UserLastname', 'UserEmail', 'ValidID'],
+  properties: { Login: { type: 'string', minLength: 1 }, ...userChangeProperties },
+});
+
+export class UserAdd implements Operation {
+  constructor(private readonly s: Services, private readonly name: string) {}
+
+  async run(data: RequestData, client: Client): Promise<OperationResult> {
+    const op = this.name;
+    if (!isHashRefWithData(data)) return returnError(op, 'MissingParameter', 'The request is empty!');
+    const caller = await authorizeAgent(this.s, op, data, client, this.s.config.userAdminGroups, 'add agents');
+    if (isOperationResult(caller)) return caller;
+    const request = normaliseUserLists(data);
+    const invalid = checkSchema(op, validate, request);
+    if (invalid) return invalid;
+
+    return withDomainErrors(op, async () => {
+      const changes = toUserChangeSet(request);
+      const passwordHash = await newPasswordHash(changes.UserPassword, this.s.passwords);
+      const record = await this.s.storage.transaction(async (repos) => {
+        const id = await userAdd(repos, { ...changes, Login: request.Login as string, ValidID: changes.ValidID! }, Number(caller.UserID),
+          this.s.config, this.s.passwords, passwordHash);
+        return userDataGet(repos, { UserID: id }, { firstnameLastnameOrder: this.s.config.firstnameLastnameOrder });
+      });
+      return { Success: true, Data: { UserID: String(record!.UserID), User: record } };
+    });
+  }
+}

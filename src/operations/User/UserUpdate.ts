@@ -1,0 +1,42 @@
+// User::UserUpdate: UserID names the agent; only what is sent changes (unlike the backend's full replacement,
+// contracts §6.8): Login renames it, the fields of UserAdd change, UserPassword xsi:nil removes the password (the
+// agent becomes invalid); Group entries set the agent's keys in those groups, RemoveGroup and RemoveRole take
+// memberships away, which leaving a group out never does. Admin-group agents only; the answer is the record.
+import { userDataGet, userUpdate } from '../../domain/User.js';
+import { newPasswordHash } from '../../domain/Password.js';
+import { authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, returnError, withDomainErrors } from '../common.js';
+import type { Client, Operation, OperationResult, RequestData, Services } from '../operation.js';
+import { normaliseUserLists, toUserChangeSet, userChangeProperties } from './shared.js';
+
+const validate = compileSchema({
+  type: 'object',
+  required: ['UserID'],
+  properties: { UserID: { type: 'string', pattern: '^[0-9]{1,9}$' }, Login: { type: 'string' }, ...userChangeProperties },
+});
+
+export class UserUpdate implements Operation {
+  constructor(private readonly s: Services, private readonly name: string) {}
+
+  async run(data: RequestData, client: Client): Promise<OperationResult> {
+    const op = this.name;
+    if (!isHashRefWithData(data)) return returnError(op, 'MissingParameter', 'The request is empty!');
+    const caller = await authorizeAgent(this.s, op, data, client, this.s.config.userAdminGroups, 'change agents');
+    if (isOperationResult(caller)) return caller;
+    if (data.UserID === undefined || data.UserID === '' || data.UserID === null) return returnError(op, 'MissingParameter', 'UserID parameter is missing!');
+    const request = normaliseUserLists(data);
+    const invalid = checkSchema(op, validate, request);
+    if (invalid) return invalid;
+
+    return withDomainErrors(op, async () => {
+      const changes = toUserChangeSet(request);
+      const userId = Number(request.UserID);
+      const passwordHash = await newPasswordHash(changes.UserPassword, this.s.passwords);
+      const record = await this.s.storage.transaction(async (repos) => {
+        await userUpdate(repos, { ...changes, UserID: userId, Login: request.Login as string | undefined }, Number(caller.UserID),
+          this.s.config, this.s.passwords, passwordHash);
+        return userDataGet(repos, { UserID: userId }, { firstnameLastnameOrder: this.s.config.firstnameLastnameOrder });
+      });
+      return { Success: true, Data: { UserID: String(userId), User: record } };
+    });
+  }
+}

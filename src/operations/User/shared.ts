@@ -1,0 +1,64 @@
+// What UserAdd and UserUpdate share: the request fragment of an agent's changeable data (names, the preferences
+// OTRS keeps for agents, password, validity, group and role memberships) and its translation to the domain's
+// change set.
+import type { UserChangeSet } from '../../domain/User.js';
+import { asList, parseValidID, stringOrNull } from '../common.js';
+import type { RequestMap } from '../operation.js';
+
+const name = (max: number) => ({ type: 'string', minLength: 1, maxLength: max });
+const names = { type: 'array', items: { type: 'string', minLength: 1, maxLength: 200 } };
+
+/** Schema properties of everything an add or an update may change (after normaliseUserLists). */
+export const userChangeProperties = {
+  UserTitle: { type: ['string', 'null'], maxLength: 50 },
+  UserFirstname: name(100),
+  UserLastname: name(100),
+  UserEmail: { type: ['string', 'null'], maxLength: 150 },
+  UserLanguage: { type: ['string', 'null'], maxLength: 20 },
+  UserTimeZone: { type: ['string', 'null'], maxLength: 100 },
+  UserComment: { type: ['string', 'null'], maxLength: 250 },
+  UserPassword: stringOrNull,
+  ValidID: { type: 'string' },
+  Group: {
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['Name'],
+      properties: { Name: name(200), Permission: { type: 'array', items: { type: 'string' } } },
+    },
+  },
+  RemoveGroup: names,
+  Role: names,
+  RemoveRole: names,
+};
+
+/** Repeated elements arrive as one element when there is only one (dialect §5.7): make them lists. */
+export function normaliseUserLists(data: RequestMap): RequestMap {
+  const out: RequestMap = { ...data };
+  if (data.Group !== undefined) {
+    out.Group = asList(data.Group).map((g) =>
+      g !== null && typeof g === 'object' && !Array.isArray(g) ? { ...g, Permission: g.Permission === undefined || g.Permission === null ? [] : asList(g.Permission) } : g);
+  }
+  for (const key of ['RemoveGroup', 'Role', 'RemoveRole']) if (data[key] !== undefined) out[key] = asList(data[key]);
+  return out;
+}
+
+/** Validated request data -> the domain's change set (a malformed ValidID throws InvalidValidID). */
+export function toUserChangeSet(d: RequestMap): UserChangeSet {
+  const preferences: UserChangeSet['preferences'] = {};
+  for (const key of ['UserEmail', 'UserLanguage', 'UserTimeZone', 'UserComment'] as const) {
+    if (d[key] !== undefined) preferences[key] = d[key] as string | null;
+  }
+  return {
+    UserTitle: d.UserTitle as string | null | undefined,
+    UserFirstname: d.UserFirstname as string | undefined,
+    UserLastname: d.UserLastname as string | undefined,
+    preferences,
+    ValidID: parseValidID(d.ValidID),
+    UserPassword: d.UserPassword as string | null | undefined,
+    Group: d.Group as UserChangeSet['Group'],
+    RemoveGroup: d.RemoveGroup as string[] | undefined,
+    Role: d.Role as string[] | undefined,
+    RemoveRole: d.RemoveRole as string[] | undefined,
+  };
+}
