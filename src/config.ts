@@ -1,5 +1,6 @@
 // Configuration: environment variables, optionally a JSON file named by CONFIG_FILE (same keys). Every limit
 // has a safe default here, and the README's table lists them all.
+import type { LicenceModule } from './domain/User.js';
 import { readFileSync } from 'node:fs';
 import type { LoginThrottleConfig } from './domain/LoginThrottle.js';
 
@@ -74,6 +75,20 @@ export interface Config extends LoginThrottleConfig {
   firstnameLastnameOrder: number;
   /** Groups in which `rw` lets an agent manage agents (OTRS Frontend::Module###AdminUser: admin). */
   userAdminGroups: string[];
+  /** Licence modules agents can be given, each with its Total (LICENCE_MODULES=name:total,...). */
+  licenceModules: LicenceModule[];
+}
+
+
+function licenceModules(src: Source, key: string): LicenceModule[] {
+  const v = str(src, key, '');
+  const modules = v.split(',').map((s) => s.trim()).filter(Boolean).map((entry) => {
+    const m = /^([A-Za-z0-9][A-Za-z0-9_.-]{0,99}):([0-9]{1,9})$/.exec(entry);
+    if (!m) throw new Error(`Configuration ${key}=${v}: '${entry}' is not name:total (e.g. reporting:5)`);
+    return { Module: m[1], Total: Number(m[2]) };
+  });
+  if (new Set(modules.map((m) => m.Module)).size !== modules.length) throw new Error(`Configuration ${key}=${v} names a module twice`);
+  return modules;
 }
 
 type Source = Record<string, string | undefined>;
@@ -193,5 +208,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     otrsTimeZone: timeZoneName(str(src, 'OTRS_TIME_ZONE', 'UTC')),
     firstnameLastnameOrder: Math.min(int(src, 'FIRSTNAME_LASTNAME_ORDER', 0), 9),
     userAdminGroups: str(src, 'USER_ADMIN_GROUPS', 'admin').split(',').map((s) => s.trim()).filter(Boolean),
+    licenceModules: licenceModules(src, 'LICENCE_MODULES'),
   };
 }

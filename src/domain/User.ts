@@ -9,11 +9,15 @@ import { checkActivation, checkLicence, checkPassword, type PasswordPolicy } fro
 import type { PasswordHasher } from './Password.js';
 import { nowStamp } from './Auth.js';
 
-export type UserRecord = Record<string, string | number | Array<string | Record<string, string | string[]>>>;
+export type UserRecord = Record<string, string | number | Array<string | Record<string, string | number | string[]>>>;
+
+/** A licence module agents can be given (LICENCE_MODULES), with how many there are. */
+export interface LicenceModule { Module: string; Total: number }
 
 export interface UserRecordOptions {
   /** OTRS FirstnameLastnameOrder, 0-9. */
   firstnameLastnameOrder: number;
+  licenceModules: LicenceModule[];
 }
 
 /** Keys of the record itself: a preference of the same name never replaces them. */
@@ -69,6 +73,18 @@ async function buildRecord(repos: Repositories, row: UserRow, opts: UserRecordOp
   if (groups.size > 0) rec.Group = [...groups].map(([Name, Permission]) => ({ Name, Permission }));
   const roles = await repos.userRoleNames(row.id);
   if (roles.length > 0) rec.Role = roles;
+  if (opts.licenceModules.length > 0) {
+    const inUse = await repos.licencesInUse();
+    const held = await repos.userLicences(row.id);
+    rec.Licence = opts.licenceModules.map(({ Module, Total }) => {
+      const used = inUse.get(Module) ?? 0;
+      const assigned = held.includes(Module);
+      // Free never goes below 0, even if LICENCE_MODULES was lowered below what is given out: Total = InUse + Free
+      // then shows the excess, which must be taken back before the module can be given again.
+      const free = Math.max(0, Total - used);
+      return { Module, Total, InUse: used, Free: free, Assigned: assigned ? 1 : 0, CanAssign: assigned || free > 0 ? 1 : 0 };
+    });
+  }
   return rec;
 }
 
@@ -93,11 +109,15 @@ export interface UserChangeSet {
   RemoveGroup?: string[];
   Role?: string[];
   RemoveRole?: string[];
+  /** Licence modules given to the agent; one beyond its Total is refused. */
+  Licence?: string[];
+  RemoveLicence?: string[];
 }
 
 export interface UserPolicy extends EmailCheckConfig, PasswordPolicy {
   /** Valid agents at most (the agent licence pool); 0: no limit. */
   agentMaxValid: number;
+  licenceModules: LicenceModule[];
 }
 
 function checkLogin(login: string): void {
@@ -122,8 +142,32 @@ function checkPreferences(prefs: UserChangeSet['preferences'], validAfter: boole
   }
 }
 
+/** Licence modules checked (known, and within their Total) before anything is written. */
+async function prepareLicences(repos: Repositories, req: UserChangeSet, userId: number | undefined, modules: LicenceModule[]) {
+  const total = (name: string) => {
+    const m = modules.find((x) => x.Module === name);
+    if (!m) throw new DomainError('InvalidParameter', `Licence module '${name}' does not exist${modules.length ? ` (there are ${modules.map((x) => x.Module).join(', ')})` : ''}!`);
+    return m.Total;
+  };
+  const held = userId === undefined ? [] : await repos.userLicences(userId);
+  const give = [...new Set(req.Licence ?? [])].filter((name) => { total(name); return !held.includes(name); });
+  const take = [...new Set(req.RemoveLicence ?? [])].filter((name) => {
+    total(name);
+    if ((req.Licence ?? []).includes(name)) throw new DomainError('InvalidParameter', `Licence module '${name}' is both given and removed!`);
+    return held.includes(name);
+  });
+  if (give.length > 0) {
+    const inUse = await repos.licencesInUse();
+    for (const name of give) {
+      const used = inUse.get(name) ?? 0;
+      if (used + 1 > total(name)) throw new DomainError('LicenceExceeded', `Licence module '${name}': ${used} of ${total(name)} licences are in use!`);
+    }
+  }
+  return { give, take };
+}
+
 /** Group and role names resolved and keys checked before anything is written. */
-async function prepareMemberships(repos: Repositories, req: UserChangeSet) {
+async function prepareMemberships(repos: Repositories, req: UserChangeSet, userId: number | undefined, modules: LicenceModule[]) {
   const groupId = async (name: string) => {
     const id = await repos.groupIdByName(name);
     if (id === undefined) throw new DomainError('InvalidParameter', `Group '${name}' does not exist!`);
@@ -156,10 +200,13 @@ async function prepareMemberships(repos: Repositories, req: UserChangeSet) {
     if ((req.Role ?? []).includes(name)) throw new DomainError('InvalidParameter', `Role '${name}' is both given and removed!`);
     roles.push({ id: await roleId(name), member: false });
   }
-  return async (userId: number, changedBy: number) => {
+  const licences = await prepareLicences(repos, req, userId, modules);
+  return async (id: number, changedBy: number) => {
     const stamp = nowStamp(changedBy);
-    for (const g of groups) await repos.setGroupUser(userId, g.id, g.keys, stamp);
-    for (const r of roles) await repos.setRoleUser(userId, r.id, r.member, stamp);
+    for (const g of groups) await repos.setGroupUser(id, g.id, g.keys, stamp);
+    for (const r of roles) await repos.setRoleUser(id, r.id, r.member, stamp);
+    for (const module of licences.give) await repos.setUserLicence(id, module, true, { create_time: stamp.create_time, create_by: changedBy });
+    for (const module of licences.take) await repos.setUserLicence(id, module, false, { create_time: stamp.create_time, create_by: changedBy });
   };
 }
 
@@ -179,7 +226,7 @@ export async function userAdd(repos: Repositories, req: UserChangeSet & { Login:
     checkActivation('agent', passwordHash ? [] : ['no password is set']);
     await checkLicence(repos, 'agent', policy.agentMaxValid);
   }
-  const writeMemberships = await prepareMemberships(repos, req);
+  const writeMemberships = await prepareMemberships(repos, req, undefined, policy.licenceModules);
   const id = await repos.insertUser({
     login: req.Login, pw: passwordHash ?? null, title: req.UserTitle ?? null, first_name: req.UserFirstname!, last_name: req.UserLastname!,
     valid_id: req.ValidID, ...nowStamp(changedBy),
@@ -221,7 +268,7 @@ export async function userUpdate(repos: Repositories, req: UserChangeSet & { Use
     checkActivation('agent', (passwordHash === undefined ? row.pw !== null : passwordHash !== null) ? [] : ['no password is set']);
     await checkLicence(repos, 'agent', policy.agentMaxValid);
   }
-  const writeMemberships = await prepareMemberships(repos, req);
+  const writeMemberships = await prepareMemberships(repos, req, row.id, policy.licenceModules);
 
   const now = dbTimestamp();
   if (passwordHash !== undefined) changes.pw = passwordHash;

@@ -181,6 +181,21 @@ const roles: Migration = {
   },
 };
 
+/** Licence modules given to agents (LICENCE_MODULES): one row per agent and module. */
+const userLicences: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.createTable('user_licence')
+      .addColumn('user_id', 'integer', (c) => c.notNull())
+      .addColumn('module', 'varchar(100)', (c) => c.notNull())
+      .addColumn('create_time', 'varchar(19)', (c) => c.notNull())
+      .addColumn('create_by', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('user_licence_pk', ['user_id', 'module']).execute();
+    await db.schema.createIndex('user_licence_module').on('user_licence').column('module').execute();
+  },
+};
+
 export const migrationProvider: MigrationProvider = {
-  async getMigrations() { return { '0001-initial': initial, '0002-unicode-lower': unicodeLower, '0003-roles': roles }; },
+  async getMigrations() {
+    return { '0001-initial': initial, '0002-unicode-lower': unicodeLower, '0003-roles': roles, '0004-user-licences': userLicences };
+  },
 };

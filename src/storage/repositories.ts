@@ -209,6 +209,22 @@ export class Repositories {
     }
   }
 
+  /** How many agents hold each licence module that any agent holds. */
+  async licencesInUse(): Promise<Map<string, number>> {
+    const rows = await this.sql.rows(this.db.selectFrom('user_licence').select(['module', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('module'));
+    return new Map(rows.map((r) => [r.module, Number(r.n)]));
+  }
+
+  async userLicences(userId: number): Promise<string[]> {
+    return this.sql.column(this.db.selectFrom('user_licence').select('module').where('user_id', '=', userId).orderBy('module'));
+  }
+
+  /** Gives the agent the module (once), or takes it away. */
+  async setUserLicence(userId: number, module: string, assigned: boolean, stamp: { create_time: string; create_by: number }): Promise<void> {
+    await this.sql.run(this.db.deleteFrom('user_licence').where('user_id', '=', userId).where('module', '=', module));
+    if (assigned) await this.sql.run(this.db.insertInto('user_licence').values({ user_id: userId, module, ...stamp }));
+  }
+
   async roleIdByName(name: string): Promise<number | undefined> {
     return (await this.sql.first(this.db.selectFrom('roles').select('id').where('name', '=', name)))?.id;
   }

@@ -27,6 +27,9 @@ export interface RoleUserTable extends Audit { user_id: number; role_id: number 
 /** A role's permission in a group; permission_value 1 grants it (OTRS keeps 0 rows for revoked keys). */
 export interface GroupRoleTable extends Audit { role_id: number; group_id: number; permission_key: string; permission_value: number }
 
+/** A licence module given to an agent (this project's table: OTRS has no licence modules). */
+export interface UserLicenceTable { user_id: number; module: string; create_time: string; create_by: number }
+
 export interface UserPreferencesTable { user_id: number; preferences_key: string; preferences_value: string | null }
 
 export interface CustomerCompanyTable extends Audit {
@@ -111,6 +114,7 @@ export interface DB {
   roles: RolesTable;
   role_user: RoleUserTable;
   group_role: GroupRoleTable;
+  user_licence: UserLicenceTable;
   user_preferences: UserPreferencesTable;
   customer_company: CustomerCompanyTable;
   customer_user: CustomerUserTable;

@@ -33,7 +33,7 @@ export class UserAdd implements Operation {
       const record = await this.s.storage.transaction(async (repos) => {
         const id = await userAdd(repos, { ...changes, Login: request.Login as string, ValidID: changes.ValidID! }, Number(caller.UserID),
           this.s.config, this.s.passwords, passwordHash);
-        return userDataGet(repos, { UserID: id }, { firstnameLastnameOrder: this.s.config.firstnameLastnameOrder });
+        return userDataGet(repos, { UserID: id }, this.s.config);
       });
       return { Success: true, Data: { UserID: String(record!.UserID), User: record } };
     });

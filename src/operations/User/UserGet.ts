@@ -39,11 +39,10 @@ export class UserGet implements Operation {
     if (keys.length === 0) return returnError(op, 'MissingParameter', 'UserID or Login parameter is missing!');
     if (keys.length > MAX_IDS) return returnError(op, 'InvalidParameter', `At most ${MAX_IDS} agents per request!`);
 
-    const options = { firstnameLastnameOrder: this.s.config.firstnameLastnameOrder };
     const records = await this.s.storage.read(async (repos) => {
       const found = new Map<number, UserRecord>();
       for (const key of keys) {
-        const rec = await userDataGet(repos, key, options);
+        const rec = await userDataGet(repos, key, this.s.config);
         if (rec && !found.has(rec.UserID as number)) found.set(rec.UserID as number, rec);
       }
       return [...found.values()];

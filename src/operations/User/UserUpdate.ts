@@ -34,7 +34,7 @@ export class UserUpdate implements Operation {
       const record = await this.s.storage.transaction(async (repos) => {
         await userUpdate(repos, { ...changes, UserID: userId, Login: request.Login as string | undefined }, Number(caller.UserID),
           this.s.config, this.s.passwords, passwordHash);
-        return userDataGet(repos, { UserID: userId }, { firstnameLastnameOrder: this.s.config.firstnameLastnameOrder });
+        return userDataGet(repos, { UserID: userId }, this.s.config);
       });
       return { Success: true, Data: { UserID: String(userId), User: record } };
     });

@@ -1,5 +1,5 @@
 // What UserAdd and UserUpdate share: the request fragment of an agent's changeable data (names, the preferences
-// OTRS keeps for agents, password, validity, group and role memberships) and its translation to the domain's
+// OTRS keeps for agents, password, validity, group and role memberships, licence modules) and its translation to the domain's
 // change set.
 import type { UserChangeSet } from '../../domain/User.js';
 import { asList, parseValidID, stringOrNull } from '../common.js';
@@ -30,6 +30,8 @@ export const userChangeProperties = {
   RemoveGroup: names,
   Role: names,
   RemoveRole: names,
+  Licence: names,
+  RemoveLicence: names,
 };
 
 /** Repeated elements arrive as one element when there is only one (dialect §5.7): make them lists. */
@@ -39,7 +41,7 @@ export function normaliseUserLists(data: RequestMap): RequestMap {
     out.Group = asList(data.Group).map((g) =>
       g !== null && typeof g === 'object' && !Array.isArray(g) ? { ...g, Permission: g.Permission === undefined || g.Permission === null ? [] : asList(g.Permission) } : g);
   }
-  for (const key of ['RemoveGroup', 'Role', 'RemoveRole']) if (data[key] !== undefined) out[key] = asList(data[key]);
+  for (const key of ['RemoveGroup', 'Role', 'RemoveRole', 'Licence', 'RemoveLicence']) if (data[key] !== undefined) out[key] = asList(data[key]);
   return out;
 }
 
@@ -60,5 +62,7 @@ export function toUserChangeSet(d: RequestMap): UserChangeSet {
     RemoveGroup: d.RemoveGroup as string[] | undefined,
     Role: d.Role as string[] | undefined,
     RemoveRole: d.RemoveRole as string[] | undefined,
+    Licence: d.Licence as string[] | undefined,
+    RemoveLicence: d.RemoveLicence as string[] | undefined,
   };
 }
