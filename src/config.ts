@@ -77,6 +77,9 @@ export interface Config extends LoginThrottleConfig {
   userAdminGroups: string[];
   /** Licence modules agents can be given, each with its Total (LICENCE_MODULES=name:total,...). */
   licenceModules: LicenceModule[];
+  /** Agents made by UserAdd wait, invalid, until an agent of userApproverGroups approves them. */
+  userAddNeedsApproval: boolean;
+  userApproverGroups: string[];
 }
 
 
@@ -209,5 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     firstnameLastnameOrder: Math.min(int(src, 'FIRSTNAME_LASTNAME_ORDER', 0), 9),
     userAdminGroups: str(src, 'USER_ADMIN_GROUPS', 'admin').split(',').map((s) => s.trim()).filter(Boolean),
     licenceModules: licenceModules(src, 'LICENCE_MODULES'),
+    userAddNeedsApproval: bool(src, 'USER_ADD_APPROVAL', false),
+    userApproverGroups: str(src, 'USER_APPROVER_GROUPS', 'admin').split(',').map((s) => s.trim()).filter(Boolean),
   };
 }

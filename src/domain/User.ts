@@ -1,6 +1,6 @@
 // Agents (users) as the User operations show them: OTRS's GetUserData record (Kernel::System::User, contracts
 // §6.8) without the password hash, plus the groups the agent holds directly and its roles.
-import type { Repositories, UserChanges, UserRow } from '../storage/repositories.js';
+import type { Repositories, UserChanges, UserQuery, UserRow } from '../storage/repositories.js';
 import { dbTimestamp } from '../storage/time.js';
 import { DomainError } from './errors.js';
 import { checkValidID } from './Valid.js';
@@ -22,7 +22,12 @@ export interface UserRecordOptions {
 
 /** Keys of the record itself: a preference of the same name never replaces them. */
 const RECORD_KEYS = new Set(['UserID', 'UserLogin', 'UserTitle', 'UserFirstname', 'UserLastname', 'UserFullname', 'UserPw',
-  'UserPassword', 'ValidID', 'CreateTime', 'CreateBy', 'ChangeTime', 'ChangeBy', 'Group', 'Role']);
+  'UserPassword', 'ValidID', 'CreateTime', 'CreateBy', 'ChangeTime', 'ChangeBy', 'Group', 'Role', 'Licence', 'Deleted', 'DeletedReason',
+  'WaitingForApproval']);
+
+/** The lifecycle states beyond validity, kept as preferences of the agent (OTRS keeps agent state there too). */
+const LIFECYCLE = { deleted: 'UserDeleted', deletedReason: 'UserDeletedReason', waiting: 'UserWaitingForApproval' } as const;
+const HIDDEN_PREFERENCES = new Set<string>(['UserLoginFailed', ...Object.values(LIFECYCLE)]);
 
 /** UserFullname as OTRS writes it for each FirstnameLastnameOrder (Kernel::System::User::_UserFullname). */
 export function userFullname(first: string, last: string, login: string, order: number): string {
@@ -61,9 +66,14 @@ async function buildRecord(repos: Repositories, row: UserRow, opts: UserRecordOp
     ChangeTime: row.change_time,
     ChangeBy: row.change_by,
   };
-  for (const p of await repos.userPreferences(row.id)) {
-    if (!RECORD_KEYS.has(p.preferences_key) && p.preferences_key !== 'UserLoginFailed') rec[p.preferences_key] = p.preferences_value ?? '';
+  const prefs = await repos.userPreferences(row.id);
+  const pref = (key: string) => prefs.find((p) => p.preferences_key === key)?.preferences_value ?? '';
+  for (const p of prefs) {
+    if (!RECORD_KEYS.has(p.preferences_key) && !HIDDEN_PREFERENCES.has(p.preferences_key)) rec[p.preferences_key] = p.preferences_value ?? '';
   }
+  rec.Deleted = pref(LIFECYCLE.deleted) === '1' ? 1 : 0;
+  if (rec.Deleted) rec.DeletedReason = pref(LIFECYCLE.deletedReason);
+  rec.WaitingForApproval = pref(LIFECYCLE.waiting) === '1' ? 1 : 0;
   // OTRS: an agent without an e-mail preference is reachable at the login.
   if (!rec.UserEmail) rec.UserEmail = row.login;
   if (rec.UserLastLogin) rec.UserLastLoginTimestamp = dbTimestamp(new Date(Number(rec.UserLastLogin) * 1000));
@@ -86,6 +96,12 @@ async function buildRecord(repos: Repositories, row: UserRow, opts: UserRecordOp
     });
   }
   return rec;
+}
+
+/** Agent ids matching the query, in login order; retired agents only when asked for. */
+export function userSearch(repos: Repositories, q: Omit<UserQuery, 'withoutFlag'> & { includeDeleted: boolean }): Promise<number[]> {
+  const { includeDeleted, ...query } = q;
+  return repos.searchUsers({ ...query, ...(includeDeleted ? {} : { withoutFlag: LIFECYCLE.deleted }) });
 }
 
 /** OTRS's group permission keys (Kernel::System::Group, System::Permission). */
@@ -114,10 +130,23 @@ export interface UserChangeSet {
   RemoveLicence?: string[];
 }
 
+/** What only UserUpdate changes: retiring and restoring, approving. */
+export interface UserLifecycleChange {
+  /** 1 retires the agent (invalid, no licences, left out of searches), 0 restores it (still invalid until made valid). */
+  Deleted?: 0 | 1;
+  DeletedReason?: string;
+  /** 0 approves an agent that waits; only an approver (USER_APPROVER_GROUPS) may. */
+  WaitingForApproval?: 0;
+  /** Whether the caller is an approver. */
+  callerMayApprove: boolean;
+}
+
 export interface UserPolicy extends EmailCheckConfig, PasswordPolicy {
   /** Valid agents at most (the agent licence pool); 0: no limit. */
   agentMaxValid: number;
   licenceModules: LicenceModule[];
+  /** New agents wait, invalid, for an approver. */
+  userAddNeedsApproval: boolean;
 }
 
 function checkLogin(login: string): void {
@@ -220,28 +249,40 @@ export async function userAdd(repos: Repositories, req: UserChangeSet & { Login:
   checkLogin(req.Login);
   checkValidID(req.ValidID);
   if (await repos.userLoginTaken(req.Login, -1)) throw new DomainError('LoginInUse', `An agent with the login '${req.Login}' already exists!`);
-  checkPreferences(req.preferences, req.ValidID === 1, policy);
+  // With approval on, a new agent waits, invalid, whatever validity was asked for (USER_ADD_APPROVAL).
+  const validId = policy.userAddNeedsApproval && req.ValidID === 1 ? 2 : req.ValidID;
+  checkPreferences(req.preferences, validId === 1, policy);
   if (req.UserPassword) await checkPassword(req.UserPassword, [], policy, passwords);
-  if (req.ValidID === 1) {
+  if (validId === 1) {
     checkActivation('agent', passwordHash ? [] : ['no password is set']);
     await checkLicence(repos, 'agent', policy.agentMaxValid);
   }
   const writeMemberships = await prepareMemberships(repos, req, undefined, policy.licenceModules);
   const id = await repos.insertUser({
     login: req.Login, pw: passwordHash ?? null, title: req.UserTitle ?? null, first_name: req.UserFirstname!, last_name: req.UserLastname!,
-    valid_id: req.ValidID, ...nowStamp(changedBy),
+    valid_id: validId, ...nowStamp(changedBy),
   });
   await writePreferences(repos, id, req.preferences);
+  if (policy.userAddNeedsApproval) await repos.setUserPreference(id, LIFECYCLE.waiting, '1');
   if (passwordHash) await repos.setUserPreference(id, 'PasswordLastSet', dbTimestamp());
   await writeMemberships(id, changedBy);
   return id;
 }
 
 /** Changes an agent: only what is sent; checks everything before the first write. */
-export async function userUpdate(repos: Repositories, req: UserChangeSet & { UserID: number; Login?: string }, changedBy: number,
+export async function userUpdate(repos: Repositories, req: UserChangeSet & UserLifecycleChange & { UserID: number; Login?: string }, changedBy: number,
   policy: UserPolicy, passwords: PasswordHasher, passwordHash: string | null | undefined): Promise<void> {
   const row = await repos.userById(req.UserID);
   if (!row || row.id === 1) throw new DomainError('NotFound', `No agent found with UserID '${req.UserID}'!`);
+  const prefs = await repos.userPreferences(row.id);
+  const isSet = (key: string) => prefs.some((p) => p.preferences_key === key && p.preferences_value === '1');
+  const wasDeleted = isSet(LIFECYCLE.deleted);
+  const wasWaiting = isSet(LIFECYCLE.waiting);
+  const deleted = req.Deleted === undefined ? wasDeleted : req.Deleted === 1;
+  const approving = wasWaiting && req.WaitingForApproval === 0;
+  if (approving && !req.callerMayApprove) throw new DomainError('AccessDenied', 'Only an agent of the approver groups may approve an agent!');
+  const waiting = wasWaiting && !approving;
+  if (deleted && (req.Licence ?? []).length > 0) throw new DomainError('InvalidParameter', 'A retired agent holds no licences!');
   const changes: UserChanges = {};
   if (req.Login !== undefined && req.Login !== '' && req.Login !== row.login) {
     checkLogin(req.Login);
@@ -253,9 +294,15 @@ export async function userUpdate(repos: Repositories, req: UserChangeSet & { Use
   if (req.UserLastname !== undefined) changes.last_name = req.UserLastname;
   if (req.ValidID !== undefined) checkValidID(req.ValidID);
   let validId = req.ValidID ?? row.valid_id;
-  // Removing the password removes the ability to log in: the agent stays, and is no longer valid.
-  if (passwordHash === null) {
-    if (req.ValidID === 1) checkActivation('agent', ['the password is being removed']);
+  // Removing the password removes the ability to log in: the agent stays, and is no longer valid. So does
+  // retiring it; and an agent that waits for approval cannot be made valid yet.
+  const blockers = [
+    ...(passwordHash === null ? ['the password is being removed'] : []),
+    ...(deleted ? ['it is retired (Deleted 0 restores it)'] : []),
+    ...(waiting ? ['it is waiting for approval'] : []),
+  ];
+  if (blockers.length > 0) {
+    if (req.ValidID === 1) checkActivation('agent', blockers);
     if (validId === 1) validId = 2;
   }
   if (validId !== row.valid_id) changes.valid_id = validId;
@@ -277,4 +324,15 @@ export async function userUpdate(repos: Repositories, req: UserChangeSet & { Use
   if (passwordHash) await repos.setUserPreference(row.id, 'PasswordLastSet', now);
   await writePreferences(repos, row.id, req.preferences);
   await writeMemberships(row.id, changedBy);
+  if (deleted && !wasDeleted) {
+    await repos.setUserPreference(row.id, LIFECYCLE.deleted, '1');
+    await repos.setUserPreference(row.id, LIFECYCLE.deletedReason, req.DeletedReason ?? '');
+    for (const module of await repos.userLicences(row.id)) await repos.setUserLicence(row.id, module, false, { create_time: now, create_by: changedBy });
+  } else if (deleted && req.DeletedReason !== undefined) {
+    await repos.setUserPreference(row.id, LIFECYCLE.deletedReason, req.DeletedReason);
+  } else if (!deleted && wasDeleted) {
+    await repos.setUserPreference(row.id, LIFECYCLE.deleted, null);
+    await repos.setUserPreference(row.id, LIFECYCLE.deletedReason, null);
+  }
+  if (approving) await repos.setUserPreference(row.id, LIFECYCLE.waiting, null);
 }

@@ -52,6 +52,8 @@ export interface UserQuery {
   /** The UserEmail preference, exactly (any case). */
   email?: string;
   validOnly: boolean;
+  /** Leaves out agents whose preference of this name is '1' (a lifecycle flag). */
+  withoutFlag?: string;
   limit?: number;
 }
 
@@ -191,6 +193,11 @@ export class Repositories {
         .where('preferences_key', '=', 'UserEmail').where(lower('preferences_value'), '=', lowered(email)));
     }
     if (q.validOnly) query = query.where('valid_id', '=', 1);
+    if (q.withoutFlag !== undefined) {
+      const flag = q.withoutFlag;
+      query = query.where('id', 'not in', this.db.selectFrom('user_preferences').select('user_id')
+        .where('preferences_key', '=', flag).where('preferences_value', '=', '1'));
+    }
     query = query.orderBy(sql`lower(login)`).orderBy('id');
     if (q.limit !== undefined) query = query.limit(q.limit);
     return this.sql.column(query);

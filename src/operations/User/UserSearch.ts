@@ -1,7 +1,8 @@
 // User::UserSearch (contracts §5.4 decision, after the backend's UserSearch, §6.8): Search finds each word in the
 // login, first or last name; Login is a login pattern (exact, or `*` wildcards; UserLogin is the caller's
 // credential); PostMasterSearch is the e-mail address, exactly; criteria are ANDed, case-insensitive. Valid 1
-// (default) or 0; Limit. Answers agent ids in login order as UserID (no key when nothing matches).
+// (default) or 0; retired agents only with IncludeDeleted 1; Limit. Answers agent ids in login order as UserID (no key when nothing matches).
+import { userSearch } from '../../domain/User.js';
 import { authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, returnError } from '../common.js';
 import type { Client, Operation, OperationResult, RequestData, Services } from '../operation.js';
 
@@ -15,6 +16,7 @@ const validate = compileSchema({
     PostMasterSearch: { type: 'string', maxLength: 250 },
     Valid: { type: 'string', enum: ['0', '1'] },
     Limit: { type: 'string', pattern: '^[0-9]{1,9}$' },
+    IncludeDeleted: { type: 'string', enum: ['0', '1'] },
   },
 });
 
@@ -32,11 +34,12 @@ export class UserSearch implements Operation {
     const text = (v: RequestData | undefined) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
     const words = (text(data.Search) ?? '').split(/\s+/).map((w) => w.replace(/^\*+|\*+$/g, '')).filter(Boolean);
     const limit = data.Limit !== undefined ? Math.min(Number(data.Limit), MAX_LIMIT) : undefined;
-    const ids = await this.s.storage.read((repos) => repos.searchUsers({
+    const ids = await this.s.storage.read((repos) => userSearch(repos, {
       words,
       login: text(data.Login),
       email: text(data.PostMasterSearch),
       validOnly: data.Valid !== '0',
+      includeDeleted: data.IncludeDeleted === '1',
       limit: limit || undefined,
     }));
     return { Success: true, Data: ids.length > 0 ? { UserID: ids.map(String) } : {} };
