@@ -80,6 +80,19 @@ export interface Config extends LoginThrottleConfig {
   /** Agents made by UserAdd wait, invalid, until an agent of userApproverGroups approves them. */
   userAddNeedsApproval: boolean;
   userApproverGroups: string[];
+  /** Field rights: `<Object>.<Field>` -> groups in which rw lets an agent change it (FIELD_RIGHTS); others may. */
+  fieldRights: Record<string, string[]>;
+}
+
+function fieldRights(src: Source, key: string): Record<string, string[]> {
+  const v = str(src, key, '');
+  const rights: Record<string, string[]> = {};
+  for (const entry of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^((?:CustomerUser|User)\.[A-Za-z][A-Za-z0-9_]*):([^:|]+(?:\|[^:|]+)*)$/.exec(entry);
+    if (!m) throw new Error(`Configuration ${key}=${v}: '${entry}' is not <CustomerUser|User>.<Field>:<group>[|<group>...]`);
+    rights[m[1]] = m[2].split('|').map((g) => g.trim());
+  }
+  return rights;
 }
 
 
@@ -214,5 +227,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     licenceModules: licenceModules(src, 'LICENCE_MODULES'),
     userAddNeedsApproval: bool(src, 'USER_ADD_APPROVAL', false),
     userApproverGroups: str(src, 'USER_APPROVER_GROUPS', 'admin').split(',').map((s) => s.trim()).filter(Boolean),
+    fieldRights: fieldRights(src, 'FIELD_RIGHTS'),
   };
 }

@@ -11,6 +11,8 @@ import { userFullname } from '../src/domain/User.js';
 
 const AGENT = '<UserLogin>demo-agent</UserLogin><Password>DemoAgent1!</Password>';
 const PLAIN = '<UserLogin>plain-agent</UserLogin><Password>PlainPass1</Password>';
+/** rw in users only: may manage agents and customer users (USER_ADMIN_GROUPS admin,users), not every field. */
+const LEAD = '<UserLogin>Ops-Lead</UserLogin><Password>PlainPass1</Password>';
 const T = '2026-01-01 00:00:00';
 const list = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -22,7 +24,10 @@ describe('Agent users: UserGet, UserSearch, UserAdd, UserUpdate', function () {
   const op = (operation: string, inner: string, credentials = as()) => call(server.endpoint, operation, credentials + inner);
 
   before(async () => {
-    server = await startServer({ AGENT_MAX_VALID: '6', PASSWORD_MIN_SIZE: '8' });
+    server = await startServer({
+      AGENT_MAX_VALID: '6', PASSWORD_MIN_SIZE: '8', USER_ADMIN_GROUPS: 'admin,users',
+      FIELD_RIGHTS: 'CustomerUser.ValidID:admin,User.UserLogin:admin,User.ValidID:admin',
+    });
     session = (await call(server.endpoint, 'SessionCreate', AGENT)).data.SessionID;
     const db = new Database(server.dbPath);
     try {
@@ -242,6 +247,44 @@ describe('Agent users: UserGet, UserSearch, UserAdd, UserUpdate', function () {
         expect(after).to.deep.equal(before);
       });
     }
+  });
+
+  describe('partial answers (Fields), FieldProperties and field rights (FIELD_RIGHTS)', () => {
+    const properties = (data: any) => Object.fromEntries(list(data.FieldProperty).map((p: any) => [p.Name, p]));
+
+    it('returns only the fields asked for, repeated or comma-separated', async () => {
+      const r = await op('UserGet', `<UserID>${ids.lead}</UserID><Fields>UserLogin, UserEmail</Fields><Fields>Role</Fields>`);
+      expect(r.data.User).to.deep.equal({ UserLogin: 'Ops-Lead', UserEmail: 'olivia@acme-demo.test', Role: 'Support' });
+      const c = await op('CustomerUserGet', '<CustomerUserID>cust1</CustomerUserID><Fields>UserLogin,UserCustomerID</Fields>');
+      expect(c.data.CustomerUser).to.deep.equal({ UserLogin: 'cust1', UserCustomerID: 'ACME' });
+      expect((await op('UserGet', `<UserID>${ids.lead}</UserID><Fields>User Login</Fields>`)).data.Error.ErrorCode).to.equal('UserGet.InvalidParameter');
+    });
+
+    it('tells per field whether the caller may read and change it, and its maximum length', async () => {
+      const admin = properties((await op('UserGet', `<UserID>${ids.lead}</UserID><FieldProperties>1</FieldProperties>`)).data);
+      expect(admin.UserLogin).to.deep.equal({ Name: 'UserLogin', Read: '1', Write: '1', MaxLength: '200' });
+      expect(admin.UserPassword).to.deep.equal({ Name: 'UserPassword', Read: '0', Write: '1' });
+      expect(admin.CreateTime).to.deep.equal({ Name: 'CreateTime', Read: '1', Write: '0' });
+      const lead = properties((await call(server.endpoint, 'UserGet', `${LEAD}<UserID>${ids.lead}</UserID><FieldProperties>1</FieldProperties><Fields>UserLogin,UserLastname,ValidID</Fields>`)).data);
+      expect(Object.keys(lead)).to.deep.equal(['UserLastname', 'UserLogin', 'ValidID']);
+      expect([lead.UserLogin.Write, lead.ValidID.Write, lead.UserLastname.Write]).to.deep.equal(['0', '0', '1']);
+      const customer = properties((await call(server.endpoint, 'CustomerUserGet', `${LEAD}<CustomerUserID>cust1</CustomerUserID><FieldProperties>1</FieldProperties>`)).data);
+      expect(customer.ValidID.Write).to.equal('0');
+      expect(customer.UserEmail).to.deep.equal({ Name: 'UserEmail', Read: '1', Write: '1', MaxLength: '150' });
+    });
+
+    it('refuses a field the caller may not change with AccessDenied, changing nothing; the others it may', async () => {
+      const state = () => { const d = dumpDatabase(server); delete d.sessions; delete d.user_preferences; return d; };
+      for (const [operation, inner] of [['UserUpdate', `<UserID>${ids.plain}</UserID><Login>renamed</Login>`], ['UserUpdate', `<UserID>${ids.plain}</UserID><ValidID>2</ValidID>`],
+        ['CustomerUserUpdate', '<ID>cust2</ID><ValidID>2</ValidID>']]) {
+        const before = state();
+        const r = await call(server.endpoint, operation, LEAD + inner);
+        expect(r.data.Error.ErrorCode, operation + inner).to.equal(`${operation}.AccessDenied`);
+        expect(state()).to.deep.equal(before);
+      }
+      const ok = await call(server.endpoint, 'UserUpdate', `${LEAD}<UserID>${ids.plain}</UserID><UserLastname>Agentur</UserLastname><Fields>UserLastname</Fields>`);
+      expect(ok.data).to.deep.equal({ UserID: String(ids.plain), User: { UserLastname: 'Agentur' } });
+    });
   });
 
   it('writes UserFullname in each OTRS FirstnameLastnameOrder', () => {

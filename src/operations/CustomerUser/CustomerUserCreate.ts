@@ -5,7 +5,8 @@ import { customerUserAdd, customerUserDataGet } from '../../domain/CustomerUser.
 import { newPasswordHash } from '../../domain/Password.js';
 import { authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, returnError, stringOrNull, withDomainErrors } from '../common.js';
 import type { Client, Operation, OperationResult, RequestData, RequestMap, Services } from '../operation.js';
-import { changeSetProperties, normaliseLists, recordOptions, toChangeSet } from './shared.js';
+import { answerShape, checkFieldRights, shapeAnswer } from '../fields.js';
+import { changeSetProperties, normaliseLists, recordOptions, customerUserWritable, toChangeSet } from './shared.js';
 
 const validate = compileSchema({
   type: 'object',
@@ -34,6 +35,10 @@ export class CustomerUserCreate implements Operation {
     const normalised = normaliseLists(flatten(data));
     const invalid = checkSchema(op, validate, normalised);
     if (invalid) return invalid;
+    const shape = answerShape(op, data);
+    if ('Success' in shape) return shape;
+    const refused = await checkFieldRights(this.s, op, 'CustomerUser', normalised, customerUserWritable, Number(user.UserID));
+    if (refused) return refused;
 
     return withDomainErrors(op, async () => {
       const changes = toChangeSet(normalised);
@@ -44,7 +49,7 @@ export class CustomerUserCreate implements Operation {
         }, Number(user.UserID), this.s.config, this.s.passwords, passwordHash);
         return customerUserDataGet(repos, login, recordOptions(this.s.config));
       });
-      return { Success: true, Data: { UserLogin: record!.UserLogin as string, CustomerUser: record } };
+      return { Success: true, Data: await shapeAnswer(this.s, 'CustomerUser', shape, { UserLogin: record!.UserLogin as string, CustomerUser: record }, 'CustomerUser', customerUserWritable, Number(user.UserID)) };
     });
   }
 }

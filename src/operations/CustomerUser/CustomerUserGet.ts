@@ -4,7 +4,8 @@
 import { customerUserDataGet } from '../../domain/CustomerUser.js';
 import { asList, authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, perlTrue, returnError, stringOrNull } from '../common.js';
 import type { Client, Operation, OperationResult, RequestData, Services } from '../operation.js';
-import { recordOptions } from './shared.js';
+import { answerShape, shapeAnswer } from '../fields.js';
+import { customerUserWritable, recordOptions } from './shared.js';
 
 const MAX_IDS = 1000;
 
@@ -25,6 +26,8 @@ export class CustomerUserGet implements Operation {
     const request = { ...data, ...(data.CustomerUserID !== undefined ? { CustomerUserID: asList(data.CustomerUserID) } : {}) };
     const invalid = checkSchema(op, validate, request);
     if (invalid) return invalid;
+    const shape = answerShape(op, data);
+    if ('Success' in shape) return shape;
     const ids = [...new Set((request.CustomerUserID as string[]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean))];
     if (ids.length === 0) return returnError(op, 'MissingParameter', 'CustomerUserID parameter is missing!');
     if (ids.length > MAX_IDS) return returnError(op, 'InvalidParameter', `At most ${MAX_IDS} CustomerUserIDs per request!`);
@@ -39,6 +42,6 @@ export class CustomerUserGet implements Operation {
       return found;
     });
     if (records.length === 0) return returnError(op, 'NotFound', 'No customer user found for the given CustomerUserID!');
-    return { Success: true, Data: { CustomerUser: records } };
+    return { Success: true, Data: await shapeAnswer(this.s, 'CustomerUser', shape, { CustomerUser: records }, 'CustomerUser', customerUserWritable, Number(user.UserID)) };
   }
 }

@@ -5,7 +5,8 @@ import { customerUserDataGet, customerUserUpdate } from '../../domain/CustomerUs
 import { newPasswordHash } from '../../domain/Password.js';
 import { authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, returnError, stringOrNull, withDomainErrors } from '../common.js';
 import type { Client, Operation, OperationResult, RequestData, Services } from '../operation.js';
-import { changeSetProperties, normaliseLists, recordOptions, toChangeSet } from './shared.js';
+import { answerShape, checkFieldRights, shapeAnswer } from '../fields.js';
+import { changeSetProperties, normaliseLists, recordOptions, customerUserWritable, toChangeSet } from './shared.js';
 
 const validate = compileSchema({
   type: 'object',
@@ -28,6 +29,10 @@ export class CustomerUserUpdate implements Operation {
     const normalised = normaliseLists(data);
     const invalid = checkSchema(op, validate, normalised);
     if (invalid) return invalid;
+    const shape = answerShape(op, data);
+    if ('Success' in shape) return shape;
+    const refused = await checkFieldRights(this.s, op, 'CustomerUser', normalised, customerUserWritable, Number(user.UserID));
+    if (refused) return refused;
 
     return withDomainErrors(op, async () => {
       const changes = toChangeSet(normalised);
@@ -37,7 +42,7 @@ export class CustomerUserUpdate implements Operation {
           Number(user.UserID), this.s.config, this.s.passwords, passwordHash);
         return customerUserDataGet(repos, login, recordOptions(this.s.config));
       });
-      return { Success: true, Data: { ID: record!.UserLogin as string, CustomerUser: record } };
+      return { Success: true, Data: await shapeAnswer(this.s, 'CustomerUser', shape, { ID: record!.UserLogin as string, CustomerUser: record }, 'CustomerUser', customerUserWritable, Number(user.UserID)) };
     });
   }
 }

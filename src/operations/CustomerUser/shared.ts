@@ -4,6 +4,7 @@ import { CUSTOMER_USER_MAP, type CustomerUserField, type RecordOptions } from '.
 import type { Config } from '../../config.js';
 import { asList, parseValidID, stringOrNull } from '../common.js';
 import type { RequestMap } from '../operation.js';
+import type { WritableField } from '../fields.js';
 
 /** Schema properties of everything a create or an update may change (after normaliseLists). */
 export const changeSetProperties = {
@@ -65,3 +66,11 @@ export function toChangeSet(d: RequestMap): ChangeSet {
 export function recordOptions(config: Config, dynamicFields = true): RecordOptions {
   return { returnPasswordHashes: config.returnPasswordHashes, customerUserNameFields: config.customerUserNameFields, dynamicFields };
 }
+
+/** What a create or an update can change, by record key, for Fields/FieldProperties and FIELD_RIGHTS. */
+export const customerUserWritable: WritableField[] = [
+  { Name: 'UserLogin', Param: 'CustomerUserLogin', MaxLength: 200 },
+  ...Object.entries(CUSTOMER_USER_MAP).map(([key, spec]) => ({ Name: key, Param: key, MaxLength: spec.max })),
+  { Name: 'UserPassword', Param: 'UserPassword', WriteOnly: true },
+  { Name: 'ValidID', Param: 'ValidID' },
+];

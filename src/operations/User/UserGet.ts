@@ -5,6 +5,8 @@
 import { userDataGet, type UserRecord } from '../../domain/User.js';
 import { asList, authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, returnError } from '../common.js';
 import type { Client, Operation, OperationResult, RequestData, Services } from '../operation.js';
+import { userWritable } from './shared.js';
+import { answerShape, shapeAnswer } from '../fields.js';
 
 const MAX_IDS = 1000;
 
@@ -32,6 +34,8 @@ export class UserGet implements Operation {
     };
     const invalid = checkSchema(op, validate, request);
     if (invalid) return invalid;
+    const shape = answerShape(op, data);
+    if ('Success' in shape) return shape;
     const keys = [
       ...split(request.UserID ?? []).map((id) => ({ UserID: Number(id) })),
       ...split(request.Login ?? []).map((login) => ({ UserLogin: login })),
@@ -48,6 +52,6 @@ export class UserGet implements Operation {
       return [...found.values()];
     });
     if (records.length === 0) return returnError(op, 'NotFound', 'No agent found for the given UserID or Login!');
-    return { Success: true, Data: { User: records } };
+    return { Success: true, Data: await shapeAnswer(this.s, 'User', shape, { User: records }, 'User', userWritable, Number(caller.UserID)) };
   }
 }

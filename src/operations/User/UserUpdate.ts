@@ -8,7 +8,8 @@ import { userDataGet, userUpdate } from '../../domain/User.js';
 import { newPasswordHash } from '../../domain/Password.js';
 import { authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, returnError, withDomainErrors } from '../common.js';
 import type { Client, Operation, OperationResult, RequestData, Services } from '../operation.js';
-import { normaliseUserLists, toUserChangeSet, userChangeProperties } from './shared.js';
+import { answerShape, checkFieldRights, shapeAnswer } from '../fields.js';
+import { normaliseUserLists, toUserChangeSet, userChangeProperties, userWritable } from './shared.js';
 
 const validate = compileSchema({
   type: 'object',
@@ -31,6 +32,10 @@ export class UserUpdate implements Operation {
     const request = normaliseUserLists(data);
     const invalid = checkSchema(op, validate, request);
     if (invalid) return invalid;
+    const shape = answerShape(op, data);
+    if ('Success' in shape) return shape;
+    const refused = await checkFieldRights(this.s, op, 'User', data, userWritable, Number(caller.UserID));
+    if (refused) return refused;
 
     return withDomainErrors(op, async () => {
       const changes = toUserChangeSet(request);
@@ -47,7 +52,7 @@ export class UserUpdate implements Operation {
           this.s.config, this.s.passwords, passwordHash);
         return userDataGet(repos, { UserID: userId }, this.s.config);
       });
-      return { Success: true, Data: { UserID: String(userId), User: record } };
+      return { Success: true, Data: await shapeAnswer(this.s, 'User', shape, { UserID: String(userId), User: record }, 'User', userWritable, Number(caller.UserID)) };
     });
   }
 }

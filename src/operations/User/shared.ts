@@ -4,6 +4,7 @@
 import type { UserChangeSet } from '../../domain/User.js';
 import { asList, parseValidID, stringOrNull } from '../common.js';
 import type { RequestMap } from '../operation.js';
+import type { WritableField } from '../fields.js';
 
 const name = (max: number) => ({ type: 'string', minLength: 1, maxLength: max });
 const names = { type: 'array', items: { type: 'string', minLength: 1, maxLength: 200 } };
@@ -66,3 +67,17 @@ export function toUserChangeSet(d: RequestMap): UserChangeSet {
     RemoveLicence: d.RemoveLicence as string[] | undefined,
   };
 }
+
+/** What an add or an update can change, by record key, for Fields/FieldProperties and FIELD_RIGHTS. */
+export const userWritable: WritableField[] = [
+  { Name: 'UserLogin', Param: 'Login', MaxLength: 200 },
+  { Name: 'UserTitle', Param: 'UserTitle', MaxLength: 50 },
+  { Name: 'UserFirstname', Param: 'UserFirstname', MaxLength: 100 },
+  { Name: 'UserLastname', Param: 'UserLastname', MaxLength: 100 },
+  { Name: 'UserEmail', Param: 'UserEmail', MaxLength: 150 },
+  { Name: 'UserLanguage', Param: 'UserLanguage', MaxLength: 20 },
+  { Name: 'UserTimeZone', Param: 'UserTimeZone', MaxLength: 100 },
+  { Name: 'UserComment', Param: 'UserComment', MaxLength: 250 },
+  { Name: 'UserPassword', Param: 'UserPassword', WriteOnly: true },
+  { Name: 'ValidID', Param: 'ValidID' },
+];
