@@ -6,8 +6,8 @@ import type { OperationResult, RequestMap, ResponseData, Services } from './oper
 
 export type RecordObject = 'CustomerUser' | 'User';
 
-/** A field an add or update can change: its key in the record, the request parameter that sets it, its limit. */
-export interface WritableField { Name: string; Param: string; MaxLength?: number; WriteOnly?: boolean }
+/** A field an add or update can change: its key in the record, the request parameters that change it, its limit. */
+export interface WritableField { Name: string; Params: string[]; MaxLength?: number; WriteOnly?: boolean }
 
 export interface AnswerShape { fields: string[]; properties: boolean }
 
@@ -29,8 +29,9 @@ async function mayChange(s: Services, object: RecordObject, name: string, caller
 /** The first field sent that the caller may not change, as AccessDenied; null when all may be. */
 export async function checkFieldRights(s: Services, op: string, object: RecordObject, data: RequestMap, writable: WritableField[], callerId: number): Promise<OperationResult | null> {
   for (const f of writable) {
-    if (data[f.Param] !== undefined && !(await mayChange(s, object, f.Name, callerId))) {
-      return returnError(op, 'AccessDenied', `You may not change ${f.Param} (FIELD_RIGHTS)!`);
+    const sent = f.Params.find((p) => data[p] !== undefined);
+    if (sent !== undefined && !(await mayChange(s, object, f.Name, callerId))) {
+      return returnError(op, 'AccessDenied', `You may not change ${sent} (FIELD_RIGHTS)!`);
     }
   }
   return null;

@@ -69,8 +69,10 @@ export function recordOptions(config: Config, dynamicFields = true): RecordOptio
 
 /** What a create or an update can change, by record key, for Fields/FieldProperties and FIELD_RIGHTS. */
 export const customerUserWritable: WritableField[] = [
-  { Name: 'UserLogin', Param: 'CustomerUserLogin', MaxLength: 200 },
-  ...Object.entries(CUSTOMER_USER_MAP).map(([key, spec]) => ({ Name: key, Param: key, MaxLength: spec.max })),
-  { Name: 'UserPassword', Param: 'UserPassword', WriteOnly: true },
-  { Name: 'ValidID', Param: 'ValidID' },
+  { Name: 'UserLogin', Params: ['CustomerUserLogin'], MaxLength: 200 },
+  ...Object.entries(CUSTOMER_USER_MAP).map(([key, spec]) => ({ Name: key, Params: [key], MaxLength: spec.max })),
+  { Name: 'UserPassword', Params: ['UserPassword'], WriteOnly: true },
+  { Name: 'ValidID', Params: ['ValidID'] },
+  { Name: 'DynamicField', Params: ['DynamicField'] },
+  { Name: 'UserPreferences', Params: ['UserPreferences'] },
 ];

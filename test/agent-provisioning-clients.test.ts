@@ -1,0 +1,88 @@
+// Agent provisioning (issue 8) by real clients: Python zeep built from the served WSDL
+// (test/clients/python/otrs_agent_provisioning.py) and Perl SOAP::Lite (test/clients/perl/otrs-agent-provisioning.pl).
+// Each adds an agent with groups, a role and a licence module, reads it back shaped by Fields and FieldProperties,
+// retires and restores it; zeep also runs into the licence limit and searches with and without IncludeDeleted.
+import { expect } from 'chai';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { startServer, projectRoot, type RunningServer } from './support/server.js';
+import { runClientScript, WITHOUT_PROXY } from './support/client-run.js';
+
+const list = (v: unknown) => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+
+async function serverWithRole(): Promise<RunningServer> {
+  const server = await startServer({ LICENCE_MODULES: 'reporting:1' });
+  const db = new Database(server.dbPath);
+  try {
+    db.prepare("INSERT INTO roles (name, comments, valid_id, create_time, create_by, change_time, change_by) VALUES ('Support', NULL, 1, '2026-01-01 00:00:00', 1, '2026-01-01 00:00:00', 1)").run();
+  } finally { db.close(); }
+  return server;
+}
+
+describe('Agent provisioning with real clients', function () {
+  this.timeout(120_000);
+
+  describe('Python zeep', () => {
+    let server: RunningServer;
+    let out: any;
+    before(async () => {
+      server = await serverWithRole();
+      out = (await runClientScript<any>('zeep', '/usr/bin/python3', [join(projectRoot, 'test', 'clients', 'python', 'otrs_agent_provisioning.py'), `${server.endpoint}?wsdl`], { env: WITHOUT_PROXY })).out;
+    });
+    after(async () => { await server.stop(); });
+
+    it('adds the agent with its groups, role and licence, and reads it back shaped by Fields and FieldProperties', () => {
+      expect(out.UserAdd.Error).to.equal(null);
+      expect(out.UserGet.User).to.have.length(1);
+      const fields = out.UserGet.User[0]._value_1.map((entry: Record<string, unknown>) => Object.keys(entry)[0]);
+      expect(fields).to.deep.equal(['Group', 'Licence', 'UserLogin']);
+      const props = Object.fromEntries(out.UserGet.FieldProperty.map((p: any) => [p.Name, p]));
+      expect(props.UserLogin).to.deep.equal({ MaxLength: 200, Name: 'UserLogin', Read: 1, Write: 1 });
+      expect(Object.keys(props)).to.deep.equal(['Group', 'Licence', 'UserLogin']);   // only the fields asked for
+      expect(props.Licence).to.deep.equal({ MaxLength: null, Name: 'Licence', Read: 1, Write: 1 });
+      const licence = out.UserGet.User[0]._value_1.find((e: any) => e.Licence).Licence;
+      expect(licence).to.deep.equal({ Assigned: 1, CanAssign: 1, Free: 0, InUse: 1, Module: 'reporting', Total: 1 });
+    });
+
+    it('gets LicenceExceeded for a module with no licence left', () => {
+      expect(out.UserAddOverLicence.Error).to.deep.equal({ ErrorCode: 'UserAdd.LicenceExceeded', ErrorMessage: "UserAdd: Licence module 'reporting': 1 of 1 licences are in use!" });
+    });
+
+    it('retires the agent (search leaves it out unless asked) and restores it', () => {
+      const retired = Object.assign({}, ...out.Retire.User._value_1);
+      expect(retired).to.include({ ValidID: '2', Deleted: '1', DeletedReason: 'contract ended' });
+      expect(retired.Licence).to.include({ Assigned: 0, InUse: 0, Free: 1 });
+      expect(out.SearchWithout.UserID).to.deep.equal([]);
+      expect(out.SearchWith.UserID).to.deep.equal([out.UserAdd.UserID]);
+      expect(Object.assign({}, ...out.Restore.User._value_1)).to.deep.equal({ Deleted: '0', ValidID: '1' });
+    });
+  });
+
+  describe('Perl SOAP::Lite', () => {
+    let server: RunningServer;
+    let out: any;
+    before(async () => {
+      server = await serverWithRole();
+      out = (await runClientScript<any>('SOAP::Lite', 'perl', [join(projectRoot, 'test', 'clients', 'perl', 'otrs-agent-provisioning.pl'), server.endpoint], { env: WITHOUT_PROXY })).out;
+    });
+    after(async () => { await server.stop(); });
+
+    it('adds the agent with groups, role and licence, and reads back only the fields asked for', () => {
+      expect(out.UserAdd.UserID).to.match(/^\d+$/);
+      expect(out.UserGet.User).to.deep.equal({
+        UserLogin: 'perl-agent', Role: 'Support',
+        Group: [{ Name: 'stats', Permission: 'ro' }, { Name: 'users', Permission: ['ro', 'rw'] }],
+        Licence: { Assigned: '1', CanAssign: '1', Free: '0', InUse: '1', Module: 'reporting', Total: '1' },
+      });
+      const props = Object.fromEntries(list(out.UserGet.FieldProperty).map((p: any) => [p.Name, p]));
+      expect(Object.keys(props)).to.deep.equal(['Group', 'Licence', 'Role', 'UserLogin']);
+      expect(props.Group).to.deep.equal({ Name: 'Group', Read: '1', Write: '1' });
+    });
+
+    it('retires and restores the agent, which can then log in', () => {
+      expect(out.Retire.User).to.deep.equal({ ValidID: '2', Deleted: '1', DeletedReason: 'moved on' });
+      expect(out.Restore.User).to.deep.equal({ ValidID: '1', Deleted: '0' });
+      expect(out.Login.SessionID).to.match(/^[A-Za-z0-9]{32}$/);
+    });
+  });
+});
