@@ -42,6 +42,8 @@ type Rec = { [key: string]: ResponseData };
 /** Applies the shape to an answer's Data: records under `key` keep only the asked fields; FieldProperty is added on request. */
 export async function shapeAnswer(s: Services, object: RecordObject, shape: AnswerShape, answer: Rec,
   key: string, writable: WritableField[], callerId: number): Promise<Rec> {
+  // The usual request asks for neither: the answer goes out as it is, with no copy on the hot path.
+  if (shape.fields.length === 0 && !shape.properties) return answer;
   const records = (Array.isArray(answer[key]) ? answer[key] : [answer[key]]) as Rec[];
   const keep = (name: string) => shape.fields.length === 0 || shape.fields.includes(name);
   const shaped: Rec[] = records.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => keep(k))));
