@@ -71,6 +71,8 @@ export interface Config extends LoginThrottleConfig {
   customerUserNameFields: string[];
   /** OTRSTimeZone: the zone of CreateTime/ChangeTime and every stored timestamp. */
   otrsTimeZone: string;
+  /** Whether an answer's times follow the caller's UserTimeZone preference when the request names no TimeZone. */
+  timeZoneFromPreference: boolean;
   /** OTRS FirstnameLastnameOrder (0-9): how an agent's UserFullname is written. */
   firstnameLastnameOrder: number;
   /** Groups in which `rw` lets an agent manage agents (OTRS Frontend::Module###AdminUser: admin). */
@@ -222,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     checkMXRecord: bool(src, 'CHECK_MX_RECORD', false),
     customerUserNameFields: nameFields(str(src, 'CUSTOMER_USER_NAME_FIELDS', 'title,first_name,last_name')),
     otrsTimeZone: timeZoneName(str(src, 'OTRS_TIME_ZONE', 'UTC')),
+    timeZoneFromPreference: bool(src, 'TIME_ZONE_FROM_PREFERENCE', true),
     firstnameLastnameOrder: Math.min(int(src, 'FIRSTNAME_LASTNAME_ORDER', 0), 9),
     userAdminGroups: str(src, 'USER_ADMIN_GROUPS', 'admin').split(',').map((s) => s.trim()).filter(Boolean),
     licenceModules: licenceModules(src, 'LICENCE_MODULES'),

@@ -1,11 +1,13 @@
 // The GenericInterface provider pipeline (OTRS Kernel/GenericInterface/Provider.pm), one straight line:
-// web service from the URL -> transport receive -> operation (mapping is identity for now) -> transport send.
+// web service from the URL -> transport receive -> mapping (the caller's locale, mapping/locale) -> operation -> mapping -> transport send.
 // Every failing stage ends in one place with the stage's name in the log.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
-import type { Operation, OperationResult, Services } from './operations/operation.js';
+import type { Client, Operation, OperationResult, Services } from './operations/operation.js';
+import { localize, requestLocale } from './mapping/locale.js';
+import type { Storage } from './storage/database.js';
 import { operationTypes } from './operations/registry.js';
 import { SoapTransport } from './transport/soap/soap-transport.js';
 import type { Webservice, WebserviceRegistry } from './webservices/webservice.js';
@@ -16,9 +18,11 @@ interface Prepared { webservice: Webservice; transport: SoapTransport; operation
 
 export class Provider {
   private readonly prepared = new Map<Webservice, Prepared>();
+  private readonly storage: Storage;
 
   constructor(private readonly registry: WebserviceRegistry, services: Services, private readonly config: Config, private readonly log: Logger,
     wsdls: Map<Webservice, LoadedWsdl>) {
+    this.storage = services.storage;
     for (const ws of registry.all()) {
       const operations = new Map<string, Operation | string>();
       for (const [name, op] of Object.entries(ws.Provider.Operation)) {
@@ -72,9 +76,13 @@ export class Provider {
     entry.operation = received.operation;
     // The debugger's "incoming data" record, secrets masked by the logger.
     if (log.isDebug()) log.debug('ProviderRequestReceive: incoming data', { data: received.data });
+    const locale = requestLocale(received.operation, received.data);
+    const client: Client = { remoteAddress: req.socket.remoteAddress ?? '', userAgent: String(req.headers['user-agent'] ?? '') };
     let result: OperationResult;
     try {
-      result = await operation.run(received.data, { remoteAddress: req.socket.remoteAddress ?? '', userAgent: String(req.headers['user-agent'] ?? '') });
+      // ProviderRequestMap, ProviderRequestProcess, ProviderResponseMap: a bad TimeZone or Language is the answer itself.
+      result = 'Success' in locale ? locale
+        : await localize(await operation.run(received.data, client), locale, this.config.timeZoneFromPreference ? client.caller : undefined, this.storage);
     } catch (e) {
       log.error(`ProviderRequestProcess: ${webservice.Name}/${received.operation} failed: ${(e as Error).stack ?? e}`);
       return transport.sendFault(res, received.exchange, 'OperationObject returned an error, cancelling Request');

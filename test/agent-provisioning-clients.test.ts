@@ -2,6 +2,8 @@
 // (test/clients/python/otrs_agent_provisioning.py) and Perl SOAP::Lite (test/clients/perl/otrs-agent-provisioning.pl).
 // Each adds an agent with groups, a role and a licence module, reads it back shaped by Fields and FieldProperties,
 // retires and restores it; zeep also runs into the licence limit and searches with and without IncludeDeleted.
+// Both then read an agent imported from OTRS whose times lie on both sides of a daylight-saving change in the
+// caller's time zone, and ask for an error message in German.
 import { expect } from 'chai';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -10,11 +12,21 @@ import { runClientScript, WITHOUT_PROXY } from './support/client-run.js';
 
 const list = (v: unknown) => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
 
+// Europe/Berlin went from CET (+1) to CEST (+2) at 2026-03-29 01:00 UTC, and back at 2026-10-25 01:00 UTC.
+const STORED = { CreateTime: '2026-03-29 00:30:00', ChangeTime: '2026-03-29 01:30:00', UserLastLoginTimestamp: '2026-10-25 00:30:00' };
+const BERLIN = { CreateTime: '2026-03-29 01:30:00', ChangeTime: '2026-03-29 03:30:00', UserLastLoginTimestamp: '2026-10-25 02:30:00' };
+// New York had moved to EDT (-4) on 2026-03-08 and stays on it until November.
+const NEW_YORK = { CreateTime: '2026-03-28 20:30:00', ChangeTime: '2026-03-28 21:30:00', UserLastLoginTimestamp: '2026-10-24 20:30:00' };
+const GERMAN_NOT_FOUND = { ErrorCode: 'UserGet.NotFound', ErrorMessage: 'UserGet: Für die angegebene UserID oder den Login wurde kein Agent gefunden!' };
+
 async function serverWithRole(): Promise<RunningServer> {
   const server = await startServer({ LICENCE_MODULES: 'reporting:1' });
   const db = new Database(server.dbPath);
   try {
     db.prepare("INSERT INTO roles (name, comments, valid_id, create_time, create_by, change_time, change_by) VALUES ('Support', NULL, 1, '2026-01-01 00:00:00', 1, '2026-01-01 00:00:00', 1)").run();
+    const id = db.prepare(`INSERT INTO users (login, pw, first_name, last_name, valid_id, create_time, create_by, change_time, change_by)
+      VALUES ('night-shift', NULL, 'Nina', 'Night', 2, ?, 1, ?, 1)`).run(STORED.CreateTime, STORED.ChangeTime).lastInsertRowid;
+    db.prepare("INSERT INTO user_preferences (user_id, preferences_key, preferences_value) VALUES (?, 'UserLastLogin', ?)").run(id, String(Date.UTC(2026, 9, 25, 0, 30) / 1000));
   } finally { db.close(); }
   return server;
 }
@@ -56,6 +68,17 @@ describe('Agent provisioning with real clients', function () {
       expect(out.SearchWith.UserID).to.deep.equal([out.UserAdd.UserID]);
       expect(Object.assign({}, ...out.Restore.User._value_1)).to.deep.equal({ Deleted: '0', ValidID: '1' });
     });
+
+    it("reads times in the zone it names, and in the caller's own zone, across the daylight-saving change", () => {
+      const record = (answer: any) => Object.assign({}, ...answer.User[0]._value_1);
+      expect(record(out.TimesStored)).to.deep.equal(STORED);
+      expect(record(out.TimesBerlin)).to.deep.equal(BERLIN);
+      expect(record(out.TimesOwnZone)).to.deep.equal(NEW_YORK);
+    });
+
+    it('gets the error message in German', () => {
+      expect(out.ErrorGerman.Error).to.deep.equal(GERMAN_NOT_FOUND);
+    });
   });
 
   describe('Perl SOAP::Lite', () => {
@@ -83,6 +106,12 @@ describe('Agent provisioning with real clients', function () {
       expect(out.Retire.User).to.deep.equal({ ValidID: '2', Deleted: '1', DeletedReason: 'moved on' });
       expect(out.Restore.User).to.deep.equal({ ValidID: '1', Deleted: '0' });
       expect(out.Login.SessionID).to.match(/^[A-Za-z0-9]{32}$/);
+    });
+
+    it('reads times in the zone it names, across the daylight-saving change, and an error message in German', () => {
+      expect(out.TimesStored.User).to.deep.equal(STORED);
+      expect(out.TimesBerlin.User).to.deep.equal(BERLIN);
+      expect(out.ErrorGerman.Error).to.deep.equal(GERMAN_NOT_FOUND);
     });
   });
 });

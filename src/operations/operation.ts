@@ -2,7 +2,7 @@
 // Operations see plain data and the calling client; never XML, HTTP or SQL.
 import type { Config } from '../config.js';
 import type { Storage } from '../storage/database.js';
-import type { Auth } from '../domain/Auth.js';
+import type { Auth, AuthenticatedUser } from '../domain/Auth.js';
 import type { Sessions, SessionClient } from '../domain/Session.js';
 import type { AccessTokens } from '../domain/AccessToken.js';
 import type { PasswordHasher } from '../domain/Password.js';
@@ -20,7 +20,11 @@ export interface OperationResult {
   Data: { [key: string]: ResponseData };
 }
 
-export type Client = SessionClient;
+/**
+ * Who sent the request. `caller` is set by authentication (common.authenticate) for what runs around the
+ * operation: the answer is written for that caller (mapping/locale).
+ */
+export interface Client extends SessionClient { caller?: AuthenticatedUser }
 
 export interface Operation {
   run(data: RequestData, client: Client): Promise<OperationResult>;

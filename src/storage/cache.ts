@@ -1,5 +1,5 @@
 // Read caches for what nearly every request asks and almost never changes: dynamic-field definitions, the
-// groups an agent holds, and (Session.ts) GenericInterface sessions, which are never modified once written.
+// groups an agent holds, the callers' time zones, and (Session.ts) GenericInterface sessions, which are never modified once written.
 // Entries live CACHE_TTL_MS, so a change made elsewhere (OTRS's own admin screens on a shared database, another
 // instance) shows within that time; a change made through this process clears them at once. A unit of work
 // that changed a cached table clears them again when it ends, committed or rolled back, so nothing it read of
@@ -24,20 +24,32 @@ export class TtlCache<V> {
     return value;
   }
 
+  /** The fresh value for key, or undefined: lets a caller skip the unit of work a load would need. */
+  peek(key: string): V | undefined {
+    const hit = this.entries.get(key);
+    return hit && hit.expires > Date.now() ? hit.value : undefined;
+  }
+
   delete(key: string): void { this.entries.delete(key); }
 
   clear(): void { this.entries.clear(); }
 }
 
+/** The timeZones key of an account: agents by users.id, customers by login. */
+export const timeZoneKey = (userType: string, id: number | string) => `${userType}\u0000${id}`;
+
 export class ReadCaches {
   readonly dynamicFields: TtlCache<DynamicFieldRow[]>;
   readonly agentGroups: TtlCache<string[]>;
+  /** An account's UserTimeZone preference ('' for none), keyed by user type and id: read for every answer with times. */
+  readonly timeZones: TtlCache<string>;
   /** Set by a write to a cached table; the unit of work's end clears the caches again. */
   private dirty = false;
 
   constructor(ttlMs: number) {
     this.dynamicFields = new TtlCache(ttlMs, 100);
     this.agentGroups = new TtlCache(ttlMs);
+    this.timeZones = new TtlCache(ttlMs);
   }
 
   /** A cached table changed: forget everything now, and again when the unit of work ends. */
@@ -54,5 +66,6 @@ export class ReadCaches {
     this.dirty = false;
     this.dynamicFields.clear();
     this.agentGroups.clear();
+    this.timeZones.clear();
   }
 }

@@ -116,6 +116,15 @@ export class Storage {
     return this.enqueue(fn, true);
   }
 
+  /**
+   * A read whose answer a read cache may hold already: a fresh cached value is answered without a unit of work
+   * (no turn of the queue, no wait for a group's commit), else `fn` runs as a read unit (and fills the cache).
+   */
+  readCached<T>(peek: (caches: ReadCaches) => T | undefined, fn: (repos: Repositories) => Promise<T>): Promise<T> {
+    const hit = peek(this.caches);
+    return hit !== undefined ? Promise.resolve(hit) : this.read(fn);
+  }
+
   private enqueue<T>(fn: (repos: Repositories) => Promise<T>, readOnly: boolean): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ fn: fn as Unit['fn'], readOnly, resolve: resolve as Unit['resolve'], reject });

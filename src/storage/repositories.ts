@@ -3,7 +3,7 @@ import { sql, type Kysely, type Selectable, type Insertable, type Updateable } f
 import type { Audit, DB, CustomerUserTable, DynamicFieldTable, UsersTable } from './schema.js';
 import { CustomerCompanyRepository } from './customer-company-repository.js';
 import { lower, lowered, matches } from './conditions.js';
-import { ReadCaches } from './cache.js';
+import { ReadCaches, timeZoneKey } from './cache.js';
 import type { Sql } from './sql.js';
 
 export type CustomerUserRow = Selectable<CustomerUserTable>;
@@ -116,11 +116,13 @@ export class Repositories {
 
   /** OTRS writes a preference as delete + insert (Preferences/DB.pm); null removes it. */
   async setCustomerPreference(login: string, key: string, value: string | null): Promise<void> {
+    if (key === 'UserTimeZone') this.caches.invalidate();
     await this.q.deleteCustomerPreference(login, key);
     if (value !== null) await this.q.insertCustomerPreference(login, key, value);
   }
 
   async renameCustomerPreferences(oldLogin: string, newLogin: string): Promise<void> {
+    this.caches.invalidate();
     await this.sql.run(this.db.updateTable('customer_preferences').set({ user_id: newLogin }).where('user_id', '=', oldLogin));
   }
 
@@ -252,8 +254,17 @@ export class Repositories {
   }
 
   async setUserPreference(userId: number, key: string, value: string | null): Promise<void> {
+    if (key === 'UserTimeZone') this.caches.invalidate();
     await this.sql.run(this.db.deleteFrom('user_preferences').where('user_id', '=', userId).where('preferences_key', '=', key));
     if (value !== null) await this.sql.run(this.db.insertInto('user_preferences').values({ user_id: userId, preferences_key: key, preferences_value: value }));
+  }
+
+  /** An account's UserTimeZone preference, '' when it has none; cached, as nearly every answer carries times. */
+  timeZoneOf(userType: 'User' | 'Customer', id: number | string): Promise<string> {
+    return this.caches.timeZones.get(timeZoneKey(userType, id), async () => {
+      const prefs = userType === 'User' ? await this.userPreferences(Number(id)) : await this.customerPreferences(String(id));
+      return prefs.find((p) => p.preferences_key === 'UserTimeZone')?.preferences_value ?? '';
+    });
   }
 
   // --- dynamic fields --------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 #!/usr/bin/perl
 # An HR system's agent provisioning through the GenericInterface, written the way SOAP::Lite integrations call
 # OTRS (SOAP::Data elements in the request, SOAP::Deserializer on the answer): SessionCreate, UserAdd with groups,
-# a role and a licence module, UserGet with Fields and FieldProperties, UserUpdate retiring and restoring.
+# a role and a licence module, UserGet with Fields and FieldProperties, UserUpdate retiring and restoring; then
+# the times of an agent imported from OTRS read in Europe/Berlin (TimeZone), and an error message in German (Language).
 # Usage: perl otrs-agent-provisioning.pl <endpoint URL>. Prints one JSON document with every step's answer.
 use strict;
 use warnings;
@@ -45,4 +46,9 @@ $Out{Restore} = Call( 'UserUpdate', @Session, SOAP::Data->name( UserID => $UserI
     SOAP::Data->name( ValidID => 1 ), SOAP::Data->name( Fields => 'ValidID,Deleted' ) );
 $Out{Login} = Call( 'SessionCreate', SOAP::Data->name( UserLogin => 'perl-agent' ), SOAP::Data->name( Password => 'Pearl-Pass-2026' ) );
 
-print JSON::PP->new->canonical->encode( \%Out );
+my @Times = ( SOAP::Data->name( Login => 'night-shift' ), SOAP::Data->name( Fields => 'CreateTime,ChangeTime,UserLastLoginTimestamp' ) );
+$Out{TimesStored} = Call( 'UserGet', @Session, @Times );
+$Out{TimesBerlin} = Call( 'UserGet', @Session, @Times, SOAP::Data->name( TimeZone => 'Europe/Berlin' ) );
+$Out{ErrorGerman} = Call( 'UserGet', @Session, SOAP::Data->name( Login => 'nobody' ), SOAP::Data->name( Language => 'de' ) );
+
+print JSON::PP->new->utf8->canonical->encode( \%Out );

@@ -2,7 +2,8 @@
 """An HR system's agent provisioning through the GenericInterface, with zeep built from the served WSDL:
 SessionCreate, UserAdd (groups with permission keys, a role, a licence module), UserGet with Fields and
 FieldProperties, a second UserAdd that exceeds the licence module, UserUpdate retiring the agent, UserSearch with
-and without IncludeDeleted, UserUpdate restoring it.
+and without IncludeDeleted, UserUpdate restoring it; then the times of an agent imported from OTRS, read in
+Europe/Berlin (TimeZone) and in the caller's own zone (its UserTimeZone preference), and an error message in German.
 
 Usage: python3 otrs_agent_provisioning.py <WSDL URL>   (Debian: python3-zeep, run with /usr/bin/python3)
 Prints one JSON document: for every step, what zeep returned as plain data.
@@ -36,4 +37,11 @@ out["Retire"] = plain(service.UserUpdate(SessionID=session, UserID=user_id, Dele
 out["SearchWithout"] = plain(service.UserSearch(SessionID=session, Login="zeep-*", Valid="0"))
 out["SearchWith"] = plain(service.UserSearch(SessionID=session, Login="zeep-*", Valid="0", IncludeDeleted="1"))
 out["Restore"] = plain(service.UserUpdate(SessionID=session, UserID=user_id, Deleted="0", ValidID="1", Fields=["ValidID", "Deleted"]))
+times = ["CreateTime", "ChangeTime", "UserLastLoginTimestamp"]
+out["TimesStored"] = plain(service.UserGet(SessionID=session, Login=["night-shift"], Fields=times))
+out["TimesBerlin"] = plain(service.UserGet(SessionID=session, Login=["night-shift"], Fields=times, TimeZone="Europe/Berlin"))
+me = service.UserGet(SessionID=session, Login=["demo-agent"], Fields=["UserID"])["User"][0]["_value_1"][0]["UserID"]
+service.UserUpdate(SessionID=session, UserID=me, UserTimeZone="America/New_York")
+out["TimesOwnZone"] = plain(service.UserGet(SessionID=session, Login=["night-shift"], Fields=times))
+out["ErrorGerman"] = plain(service.UserGet(SessionID=session, Login=["nobody"], Language="de"))
 print(json.dumps(out))
