@@ -47,10 +47,11 @@ describe('Agent provisioning with real clients', function () {
       expect(out.UserAdd.Error).to.equal(null);
       expect(out.UserGet.User).to.have.length(1);
       const fields = out.UserGet.User[0]._value_1.map((entry: Record<string, unknown>) => Object.keys(entry)[0]);
-      expect(fields).to.deep.equal(['Group', 'Licence', 'UserLogin']);
+      expect(fields).to.deep.equal(['Group', 'Licence', 'MainGroup', 'UserLogin']);
+      expect(out.UserGet.User[0]._value_1.find((e: any) => e.MainGroup).MainGroup).to.equal('users');
       const props = Object.fromEntries(out.UserGet.FieldProperty.map((p: any) => [p.Name, p]));
       expect(props.UserLogin).to.deep.equal({ MaxLength: 200, Name: 'UserLogin', Read: 1, Write: 1 });
-      expect(Object.keys(props)).to.deep.equal(['Group', 'Licence', 'UserLogin']);   // only the fields asked for
+      expect(Object.keys(props)).to.deep.equal(['Group', 'Licence', 'MainGroup', 'UserLogin']);   // only the fields asked for
       expect(props.Licence).to.deep.equal({ MaxLength: null, Name: 'Licence', Read: 1, Write: 1 });
       const licence = out.UserGet.User[0]._value_1.find((e: any) => e.Licence).Licence;
       expect(licence).to.deep.equal({ Assigned: 1, CanAssign: 1, Free: 0, InUse: 1, Module: 'reporting', Total: 1 });

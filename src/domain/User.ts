@@ -1,5 +1,6 @@
 // Agents (users) as the User operations show them: OTRS's GetUserData record (Kernel::System::User, contracts
-// §6.8) without the password hash, plus the groups the agent holds directly and its roles.
+// §6.8) without the password hash, plus the groups the agent holds directly (one of them its main group), its
+// roles, and what the roles grant.
 import type { Repositories, UserChanges, UserQuery, UserRow } from '../storage/repositories.js';
 import { dbTimestamp } from '../storage/time.js';
 import { DomainError } from './errors.js';
@@ -22,12 +23,14 @@ export interface UserRecordOptions {
 
 /** Keys of the record itself: a preference of the same name never replaces them. */
 const RECORD_KEYS = new Set(['UserID', 'UserLogin', 'UserTitle', 'UserFirstname', 'UserLastname', 'UserFullname', 'UserPw',
-  'UserPassword', 'ValidID', 'CreateTime', 'CreateBy', 'ChangeTime', 'ChangeBy', 'Group', 'Role', 'Licence', 'Deleted', 'DeletedReason',
-  'WaitingForApproval']);
+  'UserPassword', 'ValidID', 'CreateTime', 'CreateBy', 'ChangeTime', 'ChangeBy', 'Group', 'MainGroup', 'Role', 'RoleGroup', 'Licence',
+  'Deleted', 'DeletedReason', 'WaitingForApproval']);
 
 /** The lifecycle states beyond validity, kept as preferences of the agent (OTRS keeps agent state there too). */
 const LIFECYCLE = { deleted: 'UserDeleted', deletedReason: 'UserDeletedReason', waiting: 'UserWaitingForApproval' } as const;
-const HIDDEN_PREFERENCES = new Set<string>(['UserLoginFailed', ...Object.values(LIFECYCLE)]);
+/** The agent's main group, one of the groups it holds directly (OTRS has no such notion; CRM user models do). */
+const MAIN_GROUP = 'UserMainGroup';
+const HIDDEN_PREFERENCES = new Set<string>(['UserLoginFailed', MAIN_GROUP, ...Object.values(LIFECYCLE)]);
 
 /** UserFullname as OTRS writes it for each FirstnameLastnameOrder (Kernel::System::User::_UserFullname). */
 export function userFullname(first: string, last: string, login: string, order: number): string {
@@ -81,8 +84,18 @@ async function buildRecord(repos: Repositories, row: UserRow, opts: UserRecordOp
   const groups = new Map<string, string[]>();
   for (const g of await repos.userGroupPermissions(row.id)) groups.set(g.name, [...(groups.get(g.name) ?? []), g.permission_key]);
   if (groups.size > 0) rec.Group = [...groups].map(([Name, Permission]) => ({ Name, Permission }));
+  // A main group the agent no longer holds (taken away outside this server) is not shown.
+  if (groups.has(pref(MAIN_GROUP))) rec.MainGroup = pref(MAIN_GROUP);
   const roles = await repos.userRoleNames(row.id);
   if (roles.length > 0) rec.Role = roles;
+  const granted = new Map<string, { Name: string; Permission: string[]; Role: string }>();
+  for (const g of await repos.userRoleGroupPermissions(row.id)) {
+    const key = `${g.role}\u0000${g.name}`;
+    const entry = granted.get(key) ?? { Name: g.name, Permission: [], Role: g.role };
+    entry.Permission.push(g.permission_key);
+    granted.set(key, entry);
+  }
+  if (granted.size > 0) rec.RoleGroup = [...granted.values()];
   if (opts.licenceModules.length > 0) {
     const inUse = await repos.licencesInUse();
     const held = await repos.userLicences(row.id);
@@ -123,6 +136,8 @@ export interface UserChangeSet {
   Group?: Array<{ Name: string; Permission: string[] }>;
   /** Groups the agent leaves: only ever by name, never by leaving a group out. */
   RemoveGroup?: string[];
+  /** The main group: one of the groups the agent holds after the change; null clears it. */
+  MainGroup?: string | null;
   Role?: string[];
   RemoveRole?: string[];
   /** Licence modules given to the agent; one beyond its Total is refused. */
@@ -196,7 +211,8 @@ async function prepareLicences(repos: Repositories, req: UserChangeSet, userId: 
 }
 
 /** Group and role names resolved and keys checked before anything is written. */
-async function prepareMemberships(repos: Repositories, req: UserChangeSet, userId: number | undefined, modules: LicenceModule[]) {
+async function prepareMemberships(repos: Repositories, req: UserChangeSet, current: { id: number; mainGroup: string } | undefined, modules: LicenceModule[]) {
+  const userId = current?.id;
   const groupId = async (name: string) => {
     const id = await repos.groupIdByName(name);
     if (id === undefined) throw new DomainError('InvalidParameter', `Group '${name}' does not exist!`);
@@ -223,6 +239,7 @@ async function prepareMemberships(repos: Repositories, req: UserChangeSet, userI
     named.add(name);
     groups.push({ id: await groupId(name), keys: [] });
   }
+  const mainGroup = await checkMainGroup(repos, req, current);
   const roles: Array<{ id: number; member: boolean }> = [];
   for (const name of req.Role ?? []) roles.push({ id: await roleId(name), member: true });
   for (const name of req.RemoveRole ?? []) {
@@ -233,10 +250,32 @@ async function prepareMemberships(repos: Repositories, req: UserChangeSet, userI
   return async (id: number, changedBy: number) => {
     const stamp = nowStamp(changedBy);
     for (const g of groups) await repos.setGroupUser(id, g.id, g.keys, stamp);
+    if (mainGroup !== undefined) await repos.setUserPreference(id, MAIN_GROUP, mainGroup);
     for (const r of roles) await repos.setRoleUser(id, r.id, r.member, stamp);
     for (const module of licences.give) await repos.setUserLicence(id, module, true, { create_time: stamp.create_time, create_by: changedBy });
     for (const module of licences.take) await repos.setUserLicence(id, module, false, { create_time: stamp.create_time, create_by: changedBy });
   };
+}
+
+/**
+ * The main group after the change (undefined: unchanged, null: none): it must be a group the agent holds once the
+ * request's Group and RemoveGroup are applied, and the main group can only be removed with a new MainGroup.
+ */
+async function checkMainGroup(repos: Repositories, req: UserChangeSet, current: { id: number; mainGroup: string } | undefined): Promise<string | null | undefined> {
+  const removed = req.RemoveGroup ?? [];
+  if (req.MainGroup === undefined) {
+    if (current?.mainGroup && removed.includes(current.mainGroup)) {
+      throw new DomainError('InvalidParameter', `Group '${current.mainGroup}' is the agent's MainGroup: name another MainGroup (or send it empty) to remove it!`);
+    }
+    return undefined;
+  }
+  if (req.MainGroup === null || req.MainGroup === '') return null;
+  const held = current ? (await repos.userGroupPermissions(current.id)).map((g) => g.name) : [];
+  const after = new Set([...held, ...(req.Group ?? []).map((g) => g.Name)].filter((name) => !removed.includes(name)));
+  if (!after.has(req.MainGroup)) {
+    throw new DomainError('InvalidParameter', `MainGroup '${req.MainGroup}' is not one of the agent's groups (give it in Group)!`);
+  }
+  return req.MainGroup;
 }
 
 async function writePreferences(repos: Repositories, userId: number, prefs: UserChangeSet['preferences']): Promise<void> {
@@ -315,7 +354,8 @@ export async function userUpdate(repos: Repositories, req: UserChangeSet & UserL
     checkActivation('agent', (passwordHash === undefined ? row.pw !== null : passwordHash !== null) ? [] : ['no password is set']);
     await checkLicence(repos, 'agent', policy.agentMaxValid);
   }
-  const writeMemberships = await prepareMemberships(repos, req, row.id, policy.licenceModules);
+  const mainGroup = prefs.find((p) => p.preferences_key === MAIN_GROUP)?.preferences_value ?? '';
+  const writeMemberships = await prepareMemberships(repos, req, { id: row.id, mainGroup }, policy.licenceModules);
 
   const now = dbTimestamp();
   if (passwordHash !== undefined) changes.pw = passwordHash;

@@ -160,14 +160,32 @@ export class Repositories {
     await this.sql.run(this.db.updateTable('customer_user').set({ pw }).where('id', '=', id));
   }
 
-  /** Group names in which the agent holds the permission key, through valid groups only. */
+  /**
+   * Group names in which the agent holds the permission key, directly or through a valid role (OTRS
+   * PermissionUserGet merges both), in valid groups only.
+   */
   userGroupsWith(userId: number, permissionKey: string): Promise<string[]> {
     return this.caches.agentGroups.get(`${userId}\u0000${permissionKey}`, async () => {
-      const rows = await this.sql.rows(this.db.selectFrom('group_user').innerJoin('groups', 'groups.id', 'group_user.group_id')
+      const direct = this.db.selectFrom('group_user').innerJoin('groups', 'groups.id', 'group_user.group_id')
         .select('groups.name').where('group_user.user_id', '=', userId)
-        .where('group_user.permission_key', '=', permissionKey).where('groups.valid_id', '=', 1));
-      return rows.map((r) => r.name);
+        .where('group_user.permission_key', '=', permissionKey).where('groups.valid_id', '=', 1);
+      const throughRoles = this.roleGroups(userId).select('groups.name').where('group_role.permission_key', '=', permissionKey);
+      return this.sql.column(direct.union(throughRoles));
     });
+  }
+
+  /** The groups the agent's valid roles grant (group_role rows with permission_value 1), in valid groups. */
+  private roleGroups(userId: number) {
+    return this.db.selectFrom('role_user').innerJoin('roles', 'roles.id', 'role_user.role_id')
+      .innerJoin('group_role', 'group_role.role_id', 'roles.id').innerJoin('groups', 'groups.id', 'group_role.group_id')
+      .where('role_user.user_id', '=', userId).where('roles.valid_id', '=', 1).where('groups.valid_id', '=', 1)
+      .where('group_role.permission_value', '=', 1);
+  }
+
+  /** What each of the agent's roles grants: role, group and permission key, by role and group name. */
+  userRoleGroupPermissions(userId: number): Promise<Array<{ role: string; name: string; permission_key: string }>> {
+    return this.sql.rows(this.roleGroups(userId).select(['roles.name as role', 'groups.name', 'group_role.permission_key'])
+      .orderBy('roles.name').orderBy('groups.name').orderBy('group_role.permission_key'));
   }
 
   /** The agent's own group memberships (not those through roles), by group name. */
@@ -240,6 +258,7 @@ export class Repositories {
 
   /** Gives the agent the role (once), or takes it away. */
   async setRoleUser(userId: number, roleId: number, member: boolean, stamp: Audit): Promise<void> {
+    this.caches.invalidate();   // a role brings its groups' permissions
     await this.sql.run(this.db.deleteFrom('role_user').where('user_id', '=', userId).where('role_id', '=', roleId));
     if (member) await this.sql.run(this.db.insertInto('role_user').values({ user_id: userId, role_id: roleId, ...stamp }));
   }

@@ -8,7 +8,7 @@ import { newPasswordHash } from '../../domain/Password.js';
 import { authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, returnError, withDomainErrors } from '../common.js';
 import type { Client, Operation, OperationResult, RequestData, Services } from '../operation.js';
 import { answerShape, checkFieldRights, shapeAnswer } from '../fields.js';
-import { normaliseUserLists, toUserChangeSet, userChangeProperties, userWritable } from './shared.js';
+import { normaliseUserLists, toUserChangeSet, unnestUser, userChangeProperties, userWritable } from './shared.js';
 
 const validate = compileSchema({
   type: 'object',
@@ -24,12 +24,15 @@ export class UserAdd implements Operation {
     if (!isHashRefWithData(data)) return returnError(op, 'MissingParameter', 'The request is empty!');
     const caller = await authorizeAgent(this.s, op, data, client, this.s.config.userAdminGroups, 'add agents');
     if (isOperationResult(caller)) return caller;
-    const request = normaliseUserLists(data);
+    const unnested = unnestUser(op, data, true);
+    if ('error' in unnested) return unnested.error;
+    const { flat } = unnested;
+    const request = normaliseUserLists(flat);
     const invalid = checkSchema(op, validate, request);
     if (invalid) return invalid;
     const shape = answerShape(op, data);
     if ('Success' in shape) return shape;
-    const refused = await checkFieldRights(this.s, op, 'User', data, userWritable, Number(caller.UserID));
+    const refused = await checkFieldRights(this.s, op, 'User', flat, userWritable, Number(caller.UserID));
     if (refused) return refused;
 
     return withDomainErrors(op, async () => {

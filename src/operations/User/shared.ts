@@ -2,8 +2,8 @@
 // OTRS keeps for agents, password, validity, group and role memberships, licence modules) and its translation to the domain's
 // change set.
 import type { UserChangeSet } from '../../domain/User.js';
-import { asList, parseValidID, stringOrNull } from '../common.js';
-import type { RequestMap } from '../operation.js';
+import { asList, checkSchema, compileSchema, parseValidID, returnError, stringOrNull } from '../common.js';
+import type { OperationResult, RequestMap } from '../operation.js';
 import type { WritableField } from '../fields.js';
 
 const name = (max: number) => ({ type: 'string', minLength: 1, maxLength: max });
@@ -29,11 +29,49 @@ export const userChangeProperties = {
     },
   },
   RemoveGroup: names,
+  MainGroup: { type: ['string', 'null'], maxLength: 200 },
   Role: names,
   RemoveRole: names,
   Licence: names,
   RemoveLicence: names,
 };
+
+const gixRequired = compileSchema({
+  type: 'object',
+  properties: {
+    User: {
+      type: 'object',
+      required: ['UserLogin', 'UserFirstname', 'UserLastname', 'UserEmail', 'ValidID'],
+      properties: { UserLogin: {}, UserFirstname: {}, UserLastname: {}, UserEmail: {}, ValidID: {} },
+    },
+  },
+});
+
+/**
+ * The GIExtension add-on's form of UserAdd/UserUpdate (contracts §5.3): the agent's fields inside a User
+ * structure, its login as UserLogin. Flattened into this server's form (User.UserLogin is Login), so integrations
+ * written for the add-on work unchanged; UserAdd then needs the add-on's five fields inside User ("User->UserLogin
+ * parameter is missing!"). A field given both inside User and beside it is InvalidParameter. The WSDL does not
+ * describe the form: a request part named like the answer's User breaks wrapper-style stubs.
+ */
+export function unnestUser(op: string, data: RequestMap, adding: boolean): { flat: RequestMap } | { error: OperationResult } {
+  const nested = data.User;
+  if (nested === undefined) return { flat: data };
+  if (nested === null || typeof nested !== 'object' || Array.isArray(nested)) {
+    return { error: returnError(op, 'InvalidParameter', 'Parameter User is invalid (must be a structure of agent fields)!') };
+  }
+  if (adding) {
+    const missing = checkSchema(op, gixRequired, data);
+    if (missing) return { error: missing };
+  }
+  const { User: _, ...flat } = data;
+  for (const [key, value] of Object.entries(nested)) {
+    const name = key === 'UserLogin' ? 'Login' : key;
+    if (flat[name] !== undefined) return { error: returnError(op, 'InvalidParameter', `Parameter ${key} is given both inside User and beside it!`) };
+    flat[name] = value;
+  }
+  return { flat };
+}
 
 /** Repeated elements arrive as one element when there is only one (dialect §5.7): make them lists. */
 export function normaliseUserLists(data: RequestMap): RequestMap {
@@ -61,6 +99,7 @@ export function toUserChangeSet(d: RequestMap): UserChangeSet {
     UserPassword: d.UserPassword as string | null | undefined,
     Group: d.Group as UserChangeSet['Group'],
     RemoveGroup: d.RemoveGroup as string[] | undefined,
+    MainGroup: d.MainGroup as string | null | undefined,
     Role: d.Role as string[] | undefined,
     RemoveRole: d.RemoveRole as string[] | undefined,
     Licence: d.Licence as string[] | undefined,
@@ -81,6 +120,7 @@ export const userWritable: WritableField[] = [
   { Name: 'UserPassword', Params: ['UserPassword'], WriteOnly: true },
   { Name: 'ValidID', Params: ['ValidID'] },
   { Name: 'Group', Params: ['Group', 'RemoveGroup'] },
+  { Name: 'MainGroup', Params: ['MainGroup'], MaxLength: 200 },
   { Name: 'Role', Params: ['Role', 'RemoveRole'] },
   { Name: 'Licence', Params: ['Licence', 'RemoveLicence'] },
   { Name: 'Deleted', Params: ['Deleted', 'DeletedReason'] },

@@ -27,9 +27,9 @@ session = service.SessionCreate(UserLogin="demo-agent", Password="DemoAgent1!")[
 out["UserAdd"] = plain(service.UserAdd(
     SessionID=session, Login="zeep-agent", UserFirstname="Zoe", UserLastname="Zeep", UserEmail="zoe@acme-demo.test",
     ValidID="1", UserPassword="Zoe-Pass-2026", UserTimeZone="Europe/Berlin",
-    Group=[{"Name": "users", "Permission": ["ro", "note"]}], Role=["Support"], Licence=["reporting"]))
+    Group=[{"Name": "users", "Permission": ["ro", "note"]}], MainGroup="users", Role=["Support"], Licence=["reporting"]))
 user_id = out["UserAdd"]["UserID"]
-out["UserGet"] = plain(service.UserGet(SessionID=session, UserID=[user_id], Fields=["UserLogin", "Group", "Licence"], FieldProperties="1"))
+out["UserGet"] = plain(service.UserGet(SessionID=session, UserID=[user_id], Fields=["UserLogin", "Group", "MainGroup", "Licence"], FieldProperties="1"))
 out["UserAddOverLicence"] = plain(service.UserAdd(
     SessionID=session, Login="zeep-agent-2", UserFirstname="Zed", UserLastname="Zeep", UserEmail="zed@acme-demo.test",
     ValidID="2", Licence=["reporting"]))
