@@ -17,10 +17,12 @@ const STORED = { CreateTime: '2026-03-29 00:30:00', ChangeTime: '2026-03-29 01:3
 const BERLIN = { CreateTime: '2026-03-29 01:30:00', ChangeTime: '2026-03-29 03:30:00', UserLastLoginTimestamp: '2026-10-25 02:30:00' };
 // New York had moved to EDT (-4) on 2026-03-08 and stays on it until November.
 const NEW_YORK = { CreateTime: '2026-03-28 20:30:00', ChangeTime: '2026-03-28 21:30:00', UserLastLoginTimestamp: '2026-10-24 20:30:00' };
+const TITLE_REFUSED = { ErrorCode: 'UserUpdate.AccessDenied', ErrorMessage: 'UserUpdate: You may not change UserTitle (FIELD_RIGHTS)!' };
 const GERMAN_NOT_FOUND = { ErrorCode: 'UserGet.NotFound', ErrorMessage: 'UserGet: Für die angegebene UserID oder den Login wurde kein Agent gefunden!' };
 
 async function serverWithRole(): Promise<RunningServer> {
-  const server = await startServer({ LICENCE_MODULES: 'reporting:1' });
+  // Only agents with rw in stats may change a title: the demo agent (admin, users) may not.
+  const server = await startServer({ LICENCE_MODULES: 'reporting:1', FIELD_RIGHTS: 'User.UserTitle:stats' });
   const db = new Database(server.dbPath);
   try {
     db.prepare("INSERT INTO roles (name, comments, valid_id, create_time, create_by, change_time, change_by) VALUES ('Support', NULL, 1, '2026-01-01 00:00:00', 1, '2026-01-01 00:00:00', 1)").run();
@@ -55,6 +57,11 @@ describe('Agent provisioning with real clients', function () {
       expect(props.Licence).to.deep.equal({ MaxLength: null, Name: 'Licence', Read: 1, Write: 1 });
       const licence = out.UserGet.User[0]._value_1.find((e: any) => e.Licence).Licence;
       expect(licence).to.deep.equal({ Assigned: 1, CanAssign: 1, Free: 0, InUse: 1, Module: 'reporting', Total: 1 });
+    });
+
+    it('is refused a field the field rights keep from it', () => {
+      expect(out.TitleRefused.Error).to.deep.equal(TITLE_REFUSED);
+      expect(out.TitleRefused.User).to.equal(null);
     });
 
     it('gets LicenceExceeded for a module with no licence left', () => {
@@ -101,6 +108,10 @@ describe('Agent provisioning with real clients', function () {
       const props = Object.fromEntries(list(out.UserGet.FieldProperty).map((p: any) => [p.Name, p]));
       expect(Object.keys(props)).to.deep.equal(['Group', 'Licence', 'Role', 'UserLogin']);
       expect(props.Group).to.deep.equal({ Name: 'Group', Read: '1', Write: '1' });
+    });
+
+    it('is refused a field the field rights keep from it', () => {
+      expect(out.TitleRefused).to.deep.equal({ Error: TITLE_REFUSED });
     });
 
     it('retires and restores the agent, which can then log in', () => {

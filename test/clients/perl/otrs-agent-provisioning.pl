@@ -1,7 +1,8 @@
 #!/usr/bin/perl
 # An HR system's agent provisioning through the GenericInterface, written the way SOAP::Lite integrations call
 # OTRS (SOAP::Data elements in the request, SOAP::Deserializer on the answer): SessionCreate, UserAdd with groups,
-# a role and a licence module, UserGet with Fields and FieldProperties, UserUpdate retiring and restoring; then
+# a role and a licence module, UserGet with Fields and FieldProperties, a UserUpdate the field rights refuse,
+# UserUpdate retiring and restoring; then
 # the times of an agent imported from OTRS read in Europe/Berlin (TimeZone), and an error message in German (Language).
 # Usage: perl otrs-agent-provisioning.pl <endpoint URL>. Prints one JSON document with every step's answer.
 use strict;
@@ -40,6 +41,7 @@ $Out{UserAdd} = Call(
 my $UserID = $Out{UserAdd}->{UserID};
 $Out{UserGet} = Call( 'UserGet', @Session, SOAP::Data->name( UserID => $UserID ), SOAP::Data->name( Fields => 'UserLogin,Group,Role,Licence' ),
     SOAP::Data->name( FieldProperties => 1 ) );
+$Out{TitleRefused} = Call( 'UserUpdate', @Session, SOAP::Data->name( UserID => $UserID ), SOAP::Data->name( UserTitle => 'Dr.' ) );
 $Out{Retire} = Call( 'UserUpdate', @Session, SOAP::Data->name( UserID => $UserID ), SOAP::Data->name( Deleted => 1 ),
     SOAP::Data->name( DeletedReason => 'moved on' ), SOAP::Data->name( Fields => 'ValidID,Deleted,DeletedReason' ) );
 $Out{Restore} = Call( 'UserUpdate', @Session, SOAP::Data->name( UserID => $UserID ), SOAP::Data->name( Deleted => 0 ),

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """An HR system's agent provisioning through the GenericInterface, with zeep built from the served WSDL:
 SessionCreate, UserAdd (groups with permission keys, a role, a licence module), UserGet with Fields and
-FieldProperties, a second UserAdd that exceeds the licence module, UserUpdate retiring the agent, UserSearch with
+FieldProperties, a second UserAdd that exceeds the licence module, a UserUpdate of a field the caller may not
+change (FIELD_RIGHTS), UserUpdate retiring the agent, UserSearch with
 and without IncludeDeleted, UserUpdate restoring it; then the times of an agent imported from OTRS, read in
 Europe/Berlin (TimeZone) and in the caller's own zone (its UserTimeZone preference), and an error message in German.
 
@@ -33,6 +34,7 @@ out["UserGet"] = plain(service.UserGet(SessionID=session, UserID=[user_id], Fiel
 out["UserAddOverLicence"] = plain(service.UserAdd(
     SessionID=session, Login="zeep-agent-2", UserFirstname="Zed", UserLastname="Zeep", UserEmail="zed@acme-demo.test",
     ValidID="2", Licence=["reporting"]))
+out["TitleRefused"] = plain(service.UserUpdate(SessionID=session, UserID=user_id, UserTitle="Dr."))
 out["Retire"] = plain(service.UserUpdate(SessionID=session, UserID=user_id, Deleted="1", DeletedReason="contract ended", Fields=["ValidID", "Deleted", "DeletedReason", "Licence"]))
 out["SearchWithout"] = plain(service.UserSearch(SessionID=session, Login="zeep-*", Valid="0"))
 out["SearchWith"] = plain(service.UserSearch(SessionID=session, Login="zeep-*", Valid="0", IncludeDeleted="1"))
