@@ -58,8 +58,22 @@ export class ReadCaches {
     this.dirty = true;
   }
 
+  /**
+   * One account's time zone changed: forget that entry only, now and when the unit of work ends (a sync writes
+   * customers' UserTimeZone on every update; clearing every cache each time would cost each request its reads).
+   */
+  forgetTimeZone(userType: 'User' | 'Customer', id: number | string): void {
+    const key = timeZoneKey(userType, id);
+    this.timeZones.delete(key);
+    this.forgotten.push(key);
+  }
+
+  private forgotten: string[] = [];
+
   unitEnded(): void {
     if (this.dirty) this.clear();
+    for (const key of this.forgotten) this.timeZones.delete(key);
+    this.forgotten = [];
   }
 
   clear(): void {

@@ -116,13 +116,14 @@ export class Repositories {
 
   /** OTRS writes a preference as delete + insert (Preferences/DB.pm); null removes it. */
   async setCustomerPreference(login: string, key: string, value: string | null): Promise<void> {
-    if (key === 'UserTimeZone') this.caches.invalidate();
+    if (key === 'UserTimeZone') this.caches.forgetTimeZone('Customer', login);
     await this.q.deleteCustomerPreference(login, key);
     if (value !== null) await this.q.insertCustomerPreference(login, key, value);
   }
 
   async renameCustomerPreferences(oldLogin: string, newLogin: string): Promise<void> {
-    this.caches.invalidate();
+    this.caches.forgetTimeZone('Customer', oldLogin);
+    this.caches.forgetTimeZone('Customer', newLogin);
     await this.sql.run(this.db.updateTable('customer_preferences').set({ user_id: newLogin }).where('user_id', '=', oldLogin));
   }
 
@@ -273,7 +274,7 @@ export class Repositories {
   }
 
   async setUserPreference(userId: number, key: string, value: string | null): Promise<void> {
-    if (key === 'UserTimeZone') this.caches.invalidate();
+    if (key === 'UserTimeZone') this.caches.forgetTimeZone('User', userId);
     await this.sql.run(this.db.deleteFrom('user_preferences').where('user_id', '=', userId).where('preferences_key', '=', key));
     if (value !== null) await this.sql.run(this.db.insertInto('user_preferences').values({ user_id: userId, preferences_key: key, preferences_value: value }));
   }
