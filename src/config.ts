@@ -3,6 +3,7 @@
 import type { LicenceModule } from './domain/User.js';
 import { readFileSync } from 'node:fs';
 import type { LoginThrottleConfig } from './domain/LoginThrottle.js';
+import type { PasswordHashFormat } from './domain/Password.js';
 
 /** LoginThrottleConfig: the failed-login throttling settings, described where they are used. */
 export interface Config extends LoginThrottleConfig {
@@ -45,10 +46,17 @@ export interface Config extends LoginThrottleConfig {
   argon2TimeCost: number;
   /** The imported OTRS database used CryptType 'plain' (passwords stored as they are). */
   legacyPasswordPlain: boolean;
+  /** New password hashes: argon2id, or OTRS's bcrypt form; unset: argon2id, but otrs-bcrypt on an existing OTRS database. */
+  passwordHashFormat: PasswordHashFormat | undefined;
   /** Successful password verifications remembered this long (0: off), at most this many. */
   passwordCacheSeconds: number;
   passwordCacheMaxEntries: number;
   sqliteSynchronous: 'NORMAL' | 'FULL';
+  /** PostgreSQL (DATABASE_URL postgres://...): connections per instance, statement time-out, connect time-out, retries of units PostgreSQL could not serialize. */
+  postgresPoolSize: number;
+  postgresStatementTimeoutMs: number;
+  postgresConnectTimeoutMs: number;
+  postgresSerializationRetries: number;
   /** How long a process trusts cached sessions, field definitions and agent groups that others may change. */
   cacheTtlMs: number;
   /** Licence pools: at most this many valid customer users / agents (0: no limit). */
@@ -110,6 +118,12 @@ function licenceModules(src: Source, key: string): LicenceModule[] {
 }
 
 type Source = Record<string, string | undefined>;
+
+function hashFormat(v: string): PasswordHashFormat | undefined {
+  if (v === '') return undefined;
+  if (v !== 'argon2id' && v !== 'otrs-bcrypt') throw new Error(`PASSWORD_HASH_FORMAT=${v} is not argon2id or otrs-bcrypt`);
+  return v;
+}
 
 function int(src: Source, key: string, dflt: number, min = 0): number {
   const v = src[key];
@@ -200,9 +214,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     argon2MemoryKiB: int(src, 'ARGON2_MEMORY_KIB', 19456, 1024),
     argon2TimeCost: int(src, 'ARGON2_TIME_COST', 2, 1),
     legacyPasswordPlain: bool(src, 'LEGACY_PASSWORD_PLAIN', false),
+    passwordHashFormat: hashFormat(str(src, 'PASSWORD_HASH_FORMAT', '')),
     passwordCacheSeconds: int(src, 'PASSWORD_CACHE_SECONDS', 60),
     passwordCacheMaxEntries: int(src, 'PASSWORD_CACHE_MAX_ENTRIES', 10_000, 1),
     sqliteSynchronous: sync,
+    postgresPoolSize: int(src, 'POSTGRES_POOL_SIZE', 10, 1),
+    postgresStatementTimeoutMs: int(src, 'POSTGRES_STATEMENT_TIMEOUT_MS', 30_000),
+    postgresConnectTimeoutMs: int(src, 'POSTGRES_CONNECT_TIMEOUT_MS', 10_000, 1),
+    postgresSerializationRetries: int(src, 'POSTGRES_SERIALIZATION_RETRIES', 20),
     cacheTtlMs: int(src, 'CACHE_TTL_MS', 5000),
     customerUserMaxValid: int(src, 'CUSTOMER_USER_MAX_VALID', 0),
     agentMaxValid: int(src, 'AGENT_MAX_VALID', 0),

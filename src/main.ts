@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig } from './config.js';
 import { Logger } from './log.js';
 import { setTimeZone } from './storage/time.js';
-import { Storage } from './storage/database.js';
+import { Storage, displayUrl } from './storage/database.js';
 import { PasswordHasher } from './domain/Password.js';
 import { Auth } from './domain/Auth.js';
 import { Sessions } from './domain/Session.js';
@@ -24,8 +24,16 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = Logger.create(config.logLevel);
   setTimeZone(config.otrsTimeZone);
-  const storage = await Storage.open({ url: config.databaseUrl, synchronous: config.sqliteSynchronous, cacheTtlMs: config.cacheTtlMs });
+  const storage = await Storage.open({
+    url: config.databaseUrl, synchronous: config.sqliteSynchronous, cacheTtlMs: config.cacheTtlMs,
+    postgres: {
+      poolSize: config.postgresPoolSize, statementTimeoutMs: config.postgresStatementTimeoutMs,
+      connectTimeoutMs: config.postgresConnectTimeoutMs, serializationRetries: config.postgresSerializationRetries,
+    },
+  });
   const passwords = new PasswordHasher({
+    // On an OTRS database OTRS may still read, new hashes are in a form it verifies.
+    format: config.passwordHashFormat ?? (storage.schema === 'otrs' ? 'otrs-bcrypt' : 'argon2id'),
     memoryKiB: config.argon2MemoryKiB, timeCost: config.argon2TimeCost, legacyPlain: config.legacyPasswordPlain,
     cacheSeconds: config.passwordCacheSeconds, cacheMaxEntries: config.passwordCacheMaxEntries,
   });
@@ -36,7 +44,8 @@ async function main(): Promise<void> {
     auth: new Auth(storage, passwords, config),
     sessions: new Sessions(storage, config),
   };
-  const createdDemo = config.demoData ? await ensureDemoData(storage, passwords) : false;
+  // Demo rows never go into an existing OTRS database.
+  const createdDemo = config.demoData && storage.schema === 'own' ? await ensureDemoData(storage, passwords) : false;
 
   const extra = (process.env.WEBSERVICE_FILES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const registry = new WebserviceRegistry(loadWebservices(join(projectRoot, 'wsdl'), extra));
@@ -56,13 +65,13 @@ async function main(): Promise<void> {
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
   const base = `http://${shownHost}:${port}/otrs/nph-genericinterface.pl`;
   const lines = [
-    `otrs-gi is listening (database: ${config.databaseUrl}${createdDemo ? ', demo data created' : ''})`,
+    `otrs-gi is listening (database: ${displayUrl(config.databaseUrl)}${storage.schema === 'otrs' ? ', an existing OTRS database' : ''}${createdDemo ? ', demo data created' : ''})`,
     ...registry.all().map((ws) => `  Endpoint: ${base}/Webservice/${ws.Name}   (also ${base}/WebserviceID/${ws.ID})`),
     ...registry.all().filter((ws) => wsdls.has(ws)).map((ws) => `  WSDL:     ${base}/Webservice/${ws.Name}?wsdl`),
     `  NameSpace: ${registry.all()[0]?.Provider.Transport.Config.NameSpace ?? ''}`,
     `  Health:   http://${shownHost}:${port}/health`,
   ];
-  if (config.demoData) {
+  if (config.demoData && storage.schema === 'own') {
     lines.push(`  Demo agent:          ${DEMO.agent.login} / ${DEMO.agent.password}   (groups admin, users: rw)`);
     for (const c of DEMO.customers) lines.push(`  Demo customer user:  ${c.login} / ${c.password}   (company ${DEMO.company.id})`);
   }

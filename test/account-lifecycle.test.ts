@@ -2,7 +2,7 @@
 // the licence pool caps valid accounts, the password policy, the minimum login length, failed-login locking and
 // password expiry. Each rule answers with its own error code and leaves the database unchanged.
 import { expect } from 'chai';
-import Database from 'better-sqlite3';
+import { openTestDatabase } from './support/database.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { call } from './support/soap.js';
 import { dumpDatabase } from './support/dump.js';
@@ -128,7 +128,7 @@ describe('Account lifecycle and policy', function () {
     });
 
     it('locks agents the same way', async () => {
-      const db = new Database(server.dbPath);
+      const db = openTestDatabase(server.dbPath);
       const before = (db.prepare("SELECT valid_id FROM users WHERE login = 'demo-agent'").get() as any).valid_id;
       db.close();
       expect(before).to.equal(1);
@@ -149,7 +149,7 @@ describe('Password expiry (PASSWORD_MAX_VALID_TIME_IN_DAYS)', function () {
     const agent = '<UserLogin>demo-agent</UserLogin><Password>DemoAgent1!</Password>';
     await call(server.endpoint, 'CustomerUserUpdate', `${agent}<ID>cust1</ID><UserPassword>Fresh-Pass-2026</UserPassword>`);
     expect((await call(server.endpoint, 'SessionCreate', '<CustomerUserLogin>cust1</CustomerUserLogin><Password>Fresh-Pass-2026</Password>')).data.SessionID).to.be.a('string');
-    const db = new Database(server.dbPath);
+    const db = openTestDatabase(server.dbPath);
     db.prepare("UPDATE customer_preferences SET preferences_value = '2020-01-01 00:00:00' WHERE user_id = 'cust1' AND preferences_key = 'PasswordLastSet'").run();
     db.close();
     const r = await call(server.endpoint, 'SessionCreate', '<CustomerUserLogin>cust1</CustomerUserLogin><Password>Fresh-Pass-2026</Password>');

@@ -2,7 +2,7 @@
 // envelopes against a real server. Roles are set up in the database as OTRS holds them (roles, group_role with
 // permission_value 1): a role's groups count in permission checks, as OTRS's PermissionUserGet merges them.
 import { expect } from 'chai';
-import Database from 'better-sqlite3';
+import { openTestDatabase } from './support/database.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { call } from './support/soap.js';
 import { dumpDatabase } from './support/dump.js';
@@ -21,7 +21,7 @@ describe("Agents' main group, their roles' groups, and the GIExtension form", fu
   before(async () => {
     server = await startServer();
     session = (await call(server.endpoint, 'SessionCreate', AGENT)).data.SessionID;
-    const db = new Database(server.dbPath);
+    const db = openTestDatabase(server.dbPath);
     try {
       const group = (name: string) => (db.prepare('SELECT id FROM groups WHERE name = ?').get(name) as { id: number }).id;
       const role = (name: string, validId: number) => Number(db.prepare(`INSERT INTO roles (name, comments, valid_id, create_time, create_by, change_time, change_by)

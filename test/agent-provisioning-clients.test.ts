@@ -6,7 +6,7 @@
 // caller's time zone, and ask for an error message in German.
 import { expect } from 'chai';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openTestDatabase } from './support/database.js';
 import { startServer, projectRoot, type RunningServer } from './support/server.js';
 import { runClientScript, WITHOUT_PROXY } from './support/client-run.js';
 
@@ -23,7 +23,7 @@ const GERMAN_NOT_FOUND = { ErrorCode: 'UserGet.NotFound', ErrorMessage: 'UserGet
 async function serverWithRole(): Promise<RunningServer> {
   // Only agents with rw in stats may change a title: the demo agent (admin, users) may not.
   const server = await startServer({ LICENCE_MODULES: 'reporting:1', FIELD_RIGHTS: 'User.UserTitle:stats' });
-  const db = new Database(server.dbPath);
+  const db = openTestDatabase(server.dbPath);
   try {
     db.prepare("INSERT INTO roles (name, comments, valid_id, create_time, create_by, change_time, change_by) VALUES ('Support', NULL, 1, '2026-01-01 00:00:00', 1, '2026-01-01 00:00:00', 1)").run();
     const id = db.prepare(`INSERT INTO users (login, pw, first_name, last_name, valid_id, create_time, create_by, change_time, change_by)

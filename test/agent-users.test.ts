@@ -3,7 +3,7 @@
 // permission keys, a role, preferences; only agents with rw in the admin group may read them.
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import Database from 'better-sqlite3';
+import { openTestDatabase } from './support/database.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { call } from './support/soap.js';
 import { dumpDatabase } from './support/dump.js';
@@ -29,7 +29,7 @@ describe('Agent users: UserGet, UserSearch, UserAdd, UserUpdate', function () {
       FIELD_RIGHTS: 'CustomerUser.ValidID:admin,User.UserLogin:admin,User.ValidID:admin',
     });
     session = (await call(server.endpoint, 'SessionCreate', AGENT)).data.SessionID;
-    const db = new Database(server.dbPath);
+    const db = openTestDatabase(server.dbPath);
     try {
       const agent = (login: string, first: string, last: string, validId: number, title: string | null = null) => Number(db.prepare(`INSERT INTO users
         (login, pw, title, first_name, last_name, valid_id, create_time, create_by, change_time, change_by) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, 1)`)

@@ -3,7 +3,7 @@
 // CET to CEST at 2026-03-29 01:00 UTC and back at 2026-10-25 01:00 UTC; New York moved on 2026-03-08), as they
 // would come from an OTRS database: the times in an answer move with the zone's offset at that instant.
 import { expect } from 'chai';
-import Database from 'better-sqlite3';
+import { openTestDatabase } from './support/database.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { call } from './support/soap.js';
 import { dumpDatabase } from './support/dump.js';
@@ -15,7 +15,7 @@ const LAST_LOGIN = String(Date.UTC(2026, 9, 25, 0, 30) / 1000);   // 2026-10-25 
 
 /** An agent and a customer user whose CreateTime is before and ChangeTime after the spring change, as stored in `system` time. */
 function importRecords(server: RunningServer, created: string, changed: string): void {
-  const db = new Database(server.dbPath);
+  const db = openTestDatabase(server.dbPath);
   try {
     const id = Number(db.prepare(`INSERT INTO users (login, pw, first_name, last_name, valid_id, create_time, create_by, change_time, change_by)
       VALUES ('dst-agent', NULL, 'Dana', 'Daylight', 2, ?, 1, ?, 1)`).run(created, changed).lastInsertRowid);

@@ -3,7 +3,7 @@
 // every error code, and the stored state compared before and after every rejected request.
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import Database from 'better-sqlite3';
+import { openTestDatabase, type TestDatabase } from './support/database.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { call, NS } from './support/soap.js';
 import { dumpDatabase } from './support/dump.js';
@@ -46,14 +46,14 @@ describe('CustomerCompany operations', function () {
     const db = server.db();
     try { return db.prepare(query).all(...params) as any[]; } finally { db.close(); }
   };
-  const write = (fn: (db: Database.Database) => void) => {
-    const db = new Database(server.dbPath);
+  const write = (fn: (db: TestDatabase) => void) => {
+    const db = openTestDatabase(server.dbPath);
     try { fn(db); } finally { db.close(); }
   };
-  const insertCompany = (db: Database.Database, id: string, name: string, validId = 1) => db.prepare(`INSERT INTO customer_company
+  const insertCompany = (db: TestDatabase, id: string, name: string, validId = 1) => db.prepare(`INSERT INTO customer_company
     (customer_id, name, street, zip, city, country, url, comments, valid_id, create_time, create_by, change_time, change_by)
     VALUES (?, ?, NULL, NULL, NULL, NULL, NULL, NULL, ?, ?, 1, ?, 1)`).run(id, name, validId, T, T);
-  const insertCustomer = (db: Database.Database, login: string, customerId: string) => db.prepare(`INSERT INTO customer_user
+  const insertCustomer = (db: TestDatabase, login: string, customerId: string) => db.prepare(`INSERT INTO customer_user
     (login, email, customer_id, pw, title, first_name, last_name, valid_id, create_time, create_by, change_time, change_by)
     VALUES (?, ?, ?, NULL, NULL, 'F', 'L', 2, ?, 1, ?, 1)`).run(login, `${login}@acme-demo.test`, customerId, T, T);
 

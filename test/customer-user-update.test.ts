@@ -2,7 +2,7 @@
 // state after each call (a failed call changes nothing).
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import Database from 'better-sqlite3';
+import { openTestDatabase } from './support/database.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { call, x } from './support/soap.js';
 
@@ -196,7 +196,7 @@ describe('CustomerUserUpdate', function () {
       expectError(r, 'CustomerUserUpdate.AccessDenied');
 
       // An agent in no group, stored with the OTRS default hash (sha2, unsalted hex): it can log in, but not update.
-      const db = new Database(server.dbPath);
+      const db = openTestDatabase(server.dbPath);
       const t = '2026-01-01 00:00:00';
       db.prepare(`INSERT INTO users (login, pw, title, first_name, last_name, valid_id, create_time, create_by, change_time, change_by)
         VALUES ('plain-agent', ?, NULL, 'Plain', 'Agent', 1, ?, 1, ?, 1)`).run(createHash('sha256').update('PlainPass1').digest('hex'), t, t);

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { Agent } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import Database from 'better-sqlite3';
+import { openTestDatabase } from './support/database.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { call, envelope, NS, parseResponse, post } from './support/soap.js';
 import { customerUserState, fieldValues, preferenceValues } from './support/state.js';
@@ -114,9 +114,10 @@ describe('Durability', function () {
         expect(acknowledged.length).to.be.within(400, 999);
 
         second = await startServer({}, { dbPath: first.dbPath });
-        const db = new Database(first.dbPath, { readonly: true });
+        const db = openTestDatabase(first.dbPath, { readonly: true });
         try {
-          expect(db.pragma('integrity_check', { simple: true })).to.equal('ok');
+          // SQLite checks its file after the kill; PostgreSQL's own recovery is not ours to test.
+          if (db.dialect === 'sqlite') expect(db.prepare('PRAGMA integrity_check').get()).to.deep.equal({ integrity_check: 'ok' });
           const stored = new Set((db.prepare("SELECT preferences_key FROM customer_preferences WHERE preferences_key LIKE 'UserAck%'").all() as { preferences_key: string }[])
             .map((r) => Number(r.preferences_key.slice(7))));
           const lost = acknowledged.filter((i) => !stored.has(i));

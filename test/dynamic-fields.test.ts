@@ -1,7 +1,7 @@
 // Dynamic fields of every OTRS type on customer users (issue 5, part 2): values checked against the field's
 // type and configuration, a clear InvalidParameter naming the field, xsi:nil or an empty value clearing it.
 import { expect } from 'chai';
-import Database from 'better-sqlite3';
+import { openTestDatabase } from './support/database.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { call } from './support/soap.js';
 import { dumpDatabase } from './support/dump.js';
@@ -22,7 +22,7 @@ describe('Dynamic fields of every type', function () {
   before(async () => {
     server = await startServer();
     agent = `<SessionID>${(await call(server.endpoint, 'SessionCreate', '<UserLogin>demo-agent</UserLogin><Password>DemoAgent1!</Password>')).data.SessionID}</SessionID>`;
-    const db = new Database(server.dbPath);
+    const db = openTestDatabase(server.dbPath);
     const t = '2026-01-01 00:00:00';
     for (const [i, [name, type, config]] of FIELDS.entries()) {
       db.prepare(`INSERT INTO dynamic_field (internal_field, name, label, field_order, field_type, object_type, config, valid_id, create_time, create_by, change_time, change_by)
@@ -78,7 +78,7 @@ describe('Dynamic fields of every type', function () {
   });
 
   it('refuses a field that belongs to another object type', async () => {
-    const db = new Database(server.dbPath);
+    const db = openTestDatabase(server.dbPath);
     db.prepare(`INSERT INTO dynamic_field (internal_field, name, label, field_order, field_type, object_type, config, valid_id, create_time, create_by, change_time, change_by)
       VALUES (0, 'TicketOnly', 'TicketOnly', 99, 'Text', 'Ticket', '{}', 1, '2026-01-01 00:00:00', 1, '2026-01-01 00:00:00', 1)`).run();
     db.close();

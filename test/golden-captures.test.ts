@@ -3,7 +3,7 @@
 // stored with OTRS's default sha2 hashes, as an imported OTRS database would hold them); only generated values
 // (the SessionID) are masked. The default keep-alive mode differs in one header, asserted at the end.
 import { expect } from 'chai';
-import Database from 'better-sqlite3';
+import { openTestDatabase } from './support/database.js';
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { startServer, type RunningServer } from './support/server.js';
@@ -11,7 +11,7 @@ import { goldenDir, goldenRequest, goldenResponse, rawExchange, maskSessionId } 
 
 /** The captures' accounts: agent1 / AgentPass1 (admin, users) and cust1 / CustPass1 in company ACME. */
 function addCaptureAccounts(server: RunningServer) {
-  const db = new Database(server.dbPath);
+  const db = openTestDatabase(server.dbPath);
   const t = '2026-01-01 00:00:00';
   const sha2 = (s: string) => createHash('sha256').update(s).digest('hex');
   const id = db.prepare(`INSERT INTO users (login, pw, title, first_name, last_name, valid_id, create_time, create_by, change_time, change_by)

@@ -2,7 +2,7 @@
 // hash is in, the right password logs in and the hash is replaced by argon2id at once; a wrong one changes
 // nothing. Agents (users.pw) and customers (customer_user.pw) alike; the hashes come from OTRS's Perl modules.
 import { expect } from 'chai';
-import Database from 'better-sqlite3';
+import { openTestDatabase } from './support/database.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { call } from './support/soap.js';
 import { perlHashes } from './support/legacy-hashes.js';
@@ -14,7 +14,7 @@ const ACCOUNTS = [
 ] as const;
 
 function setStoredPassword(server: RunningServer, table: string, login: string, pw: string): void {
-  const db = new Database(server.dbPath);
+  const db = openTestDatabase(server.dbPath);
   try { db.prepare(`UPDATE ${table} SET pw = ? WHERE login = ?`).run(pw, login); } finally { db.close(); }
 }
 

@@ -45,50 +45,49 @@ export class Auth {
 
   /** Agent login (Auth/DB.pm): only valid agents. */
   agent(login: string, password: string, client: LoginClient): Promise<AuthenticatedUser | null> {
-    return this.throttled(login, client, () => this.agentLogin(login, password));
+    return this.throttled(login, client, (repos) => repos.userByLogin(login), async (user) => {
+      const store: AccountStore<number> = {
+        preferences: (repos, id) => repos.userPreferences(id),
+        setPreference: (repos, id, key, value) => repos.setUserPreference(id, key, value),
+        setPassword: (repos, rowId, pw) => repos.updateUserPassword(rowId, pw),
+        lockTemporarily: (repos, rowId) => repos.setUserValidId(rowId, 3),
+      };
+      const ok = await this.login(store, user.id, user.id, user.pw, user.valid_id, password);
+      return ok ? { UserType: 'User', UserID: user.id, UserLogin: user.login } : null;
+    }, password);
   }
 
   /** Customer login (CustomerAuth/DB.pm): the account must be valid afterwards. */
   customer(login: string, password: string, client: LoginClient): Promise<AuthenticatedUser | null> {
-    return this.throttled(login, client, () => this.customerLogin(login, password));
+    return this.throttled(login, client, (repos) => repos.customerUserByLogin(login), async (user) => {
+      const store: AccountStore<string> = {
+        preferences: (repos, id) => repos.customerPreferences(id),
+        setPreference: (repos, id, key, value) => repos.setCustomerPreference(id, key, value),
+        setPassword: (repos, rowId, pw) => repos.updateCustomerUserPassword(rowId, pw),
+        lockTemporarily: (repos, rowId) => repos.updateCustomerUser(rowId, { valid_id: 3 }),
+      };
+      const ok = await this.login(store, user.login, user.id, user.pw, user.valid_id, password);
+      return ok ? { UserType: 'Customer', UserID: user.login, UserLogin: user.login } : null;
+    }, password);
   }
 
   /**
-   * While the (address, login) pair must wait, the password is not checked at all and the answer is the same
-   * failure as a wrong password; every failure, for unknown logins too, counts.
+   * The account and the failure counters are read together. While the (address, login) pair must wait, the
+   * password is not checked at all and the answer is the same failure as a wrong password; every failure, for
+   * unknown logins too, counts. An unknown login costs a password check all the same.
    */
-  private async throttled(login: string, client: LoginClient, attempt: () => Promise<AuthenticatedUser | null>): Promise<AuthenticatedUser | null> {
-    if (this.throttle.waitMs(client.remoteAddress, login) > 0) return null;
-    const user = await attempt();
-    if (user) this.throttle.succeeded(client.remoteAddress, login);
-    else this.throttle.failed(client.remoteAddress, login);
+  private async throttled<R>(login: string, client: LoginClient, lookup: (repos: Repositories) => Promise<R | undefined>,
+    check: (account: R) => Promise<AuthenticatedUser | null>, password: string): Promise<AuthenticatedUser | null> {
+    const address = client.remoteAddress;
+    const { throttle, account } = await this.storage.read(async (repos) => ({
+      throttle: await this.throttle.state(repos, address, login), account: await lookup(repos),
+    }));
+    if (throttle.waitMs > 0) return null;
+    let user: AuthenticatedUser | null = null;
+    if (account) user = await check(account); else await this.passwords.verifyNothing(password);
+    if (!user) await this.storage.transaction((repos) => this.throttle.failed(repos, address, login));
+    else if (throttle.pairCounted) await this.storage.transaction((repos) => this.throttle.succeeded(repos, address, login));
     return user;
-  }
-
-  private async agentLogin(login: string, password: string): Promise<AuthenticatedUser | null> {
-    const user = await this.storage.read((repos) => repos.userByLogin(login));
-    if (!user) { await this.passwords.verifyNothing(password); return null; }
-    const store: AccountStore<number> = {
-      preferences: (repos, id) => repos.userPreferences(id),
-      setPreference: (repos, id, key, value) => repos.setUserPreference(id, key, value),
-      setPassword: (repos, rowId, pw) => repos.updateUserPassword(rowId, pw),
-      lockTemporarily: (repos, rowId) => repos.setUserValidId(rowId, 3),
-    };
-    const ok = await this.login(store, user.id, user.id, user.pw, user.valid_id, password);
-    return ok ? { UserType: 'User', UserID: user.id, UserLogin: user.login } : null;
-  }
-
-  private async customerLogin(login: string, password: string): Promise<AuthenticatedUser | null> {
-    const user = await this.storage.read((repos) => repos.customerUserByLogin(login));
-    if (!user) { await this.passwords.verifyNothing(password); return null; }
-    const store: AccountStore<string> = {
-      preferences: (repos, id) => repos.customerPreferences(id),
-      setPreference: (repos, id, key, value) => repos.setCustomerPreference(id, key, value),
-      setPassword: (repos, rowId, pw) => repos.updateCustomerUserPassword(rowId, pw),
-      lockTemporarily: (repos, rowId) => repos.updateCustomerUser(rowId, { valid_id: 3 }),
-    };
-    const ok = await this.login(store, user.login, user.id, user.pw, user.valid_id, password);
-    return ok ? { UserType: 'Customer', UserID: user.login, UserLogin: user.login } : null;
   }
 
   /**

@@ -1,6 +1,7 @@
 // Dynamic fields (OTRS Kernel::System::DynamicField and its drivers): a value is checked against the field's
 // type and configuration before anything is stored; values live one row per value in dynamic_field_value.
 import type { Repositories, DynamicFieldRow } from '../storage/repositories.js';
+import { parse as parseYaml } from 'yaml';
 import { DomainError } from './errors.js';
 import { nowStamp } from './Auth.js';
 
@@ -14,8 +15,24 @@ type StoredValue = { value_text: string | null; value_date: string | null; value
 /** OTRS allows only letters and digits in dynamic field names (AdminDynamicField*), which keeps DynamicField_<Name> a valid element name. */
 export const isValidFieldName = (name: string) => /^[A-Za-z0-9]{1,200}$/.test(name);
 
+// Configurations read from YAML, by their text: few fields, read on every request that sets one.
+const yamlConfigs = new Map<string, FieldConfig>();
+
+/**
+ * A field's configuration. This server writes JSON (which is also YAML, so OTRS reads it); OTRS writes YAML, as
+ * a field defined in an existing OTRS database has it. Unreadable: no configuration.
+ */
 export function fieldConfig(field: DynamicFieldRow): FieldConfig {
-  try { return field.config ? JSON.parse(field.config) as FieldConfig : {}; } catch { return {}; }
+  if (!field.config) return {};
+  try { return JSON.parse(field.config) as FieldConfig; } catch { /* OTRS's YAML */ }
+  let cfg = yamlConfigs.get(field.config);
+  if (!cfg) {
+    try { cfg = (parseYaml(field.config) ?? {}) as FieldConfig; } catch { cfg = {}; }
+    if (typeof cfg !== 'object') cfg = {};
+    if (yamlConfigs.size >= 1000) yamlConfigs.clear();
+    yamlConfigs.set(field.config, cfg);
+  }
+  return cfg;
 }
 
 function validDate(s: string): boolean {

@@ -5,12 +5,13 @@
 //   64 / 128 / 40 hex digits    sha256 / sha512 / sha1     `BCRYPT:cost:salt16:hash`         bcrypt (Eksblowfish)
 //   exactly 13 characters       traditional DES crypt(3)   anything, with CryptType plain    the password itself
 // Passwords are hashed as their UTF-8 bytes (OTRS EncodeOutput). Every comparison is constant-time.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 
 /** The stored value recomputed from `password`, or null when the value is in no format we can verify. */
 export async function legacyHash(stored: string, password: string, plain: boolean): Promise<string | null> {
-  if (plain) return password;
+  // With CryptType plain, only the bcrypt values this server wrote for OTRS (otrsBcryptHash) are hashes.
+  if (plain && !stored.startsWith('BCRYPT:')) return password;
   const pw = Buffer.from(password, 'utf8');
   if (stored.length !== 13) {
     const modular = /^\$([^$]+)\$([^$]+)\$/.exec(stored);
@@ -88,6 +89,17 @@ async function otrsBcrypt(stored: string, password: string): Promise<string | nu
   const setting = `$2a$${String(cost).padStart(2, '0')}$${bcrypt.encodeBase64(salt, 16)}`;
   // The asynchronous form yields to the event loop between rounds: cost 12 is a quarter second of pure JS.
   return `BCRYPT:${m[1]}:${m[2]}:${(await bcrypt.hash(password, setting)).slice(setting.length)}`;
+}
+
+const SALT_CHARACTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * A new hash in OTRS's own bcrypt form, with a random 16-character salt as OTRS makes it: what an OTRS that
+ * shares the database (CryptType bcrypt) reads, unlike argon2id.
+ */
+export async function otrsBcryptHash(password: string, cost = 12): Promise<string> {
+  const salt = Array.from({ length: 16 }, () => SALT_CHARACTERS[randomInt(SALT_CHARACTERS.length)]).join('');
+  return (await otrsBcrypt(`BCRYPT:${cost}:${salt}:`, password))!;
 }
 
 // Traditional DES crypt(3): no maintained npm package does it, and OpenSSL's DES cannot be used because the salt

@@ -3,7 +3,10 @@
 // (client address, login): after `failuresAllowed` failures within `windowSeconds`, that pair must wait before its
 // next password is even checked, and the wait doubles with every further failure. Someone failing from another
 // address never delays the real user; a second, higher limit per address alone slows a password spray across many
-// logins. State is memory-only and bounded (oldest entries go first).
+// logins. The counters live in the database (login_failure), so every instance on a shared one counts the same
+// failures; expired counters are deleted as new failures come in.
+import { createHash } from 'node:crypto';
+import type { Repositories } from '../storage/repositories.js';
 
 export interface LoginThrottleConfig {
   /** Failures of one (address, login) allowed within the window before waits begin (0: no limit). */
@@ -14,61 +17,67 @@ export interface LoginThrottleConfig {
   /** The first wait; each further failure doubles it, up to loginMaxDelayMs. */
   loginDelayMs: number;
   loginMaxDelayMs: number;
-  /** At most this many counters are kept. */
+  /** At most this many counters are kept (the stalest go first). */
   loginThrottleMaxEntries: number;
 }
 
-interface Counter { failures: number; last: number }
+/** What the counters say about one attempt. */
+export interface ThrottleState {
+  /** Milliseconds until this address may try this login again (0: now). */
+  waitMs: number;
+  /** Whether the (address, login) pair has failures counted (a success then clears them). */
+  pairCounted: boolean;
+}
+
+const notCounted: ThrottleState = { waitMs: 0, pairCounted: false };
 
 export class LoginThrottle {
-  private readonly counters = new Map<string, Counter>();
+  private failuresSincePrune = 0;
 
   constructor(private readonly cfg: LoginThrottleConfig, private readonly now: () => number = Date.now) {}
 
-  /** Milliseconds until this address may try this login again (0: now). */
-  waitMs(address: string, login: string): number {
+  private get enabled(): boolean { return this.cfg.loginFailuresAllowed > 0 || this.cfg.loginFailuresPerClient > 0; }
+
+  async state(repos: Repositories, address: string, login: string): Promise<ThrottleState> {
+    if (!this.enabled) return notCounted;
+    const pair = pairKey(address, login);
     const t = this.now();
-    return Math.max(
-      this.wait(this.get(pairKey(address, login), t), this.cfg.loginFailuresAllowed, t),
-      this.wait(this.get(clientKey(address), t), this.cfg.loginFailuresPerClient, t),
-    );
+    const fresh = (await repos.loginFailures([pair, clientKey(address)])).filter((c) => t - c.last_failure <= this.windowMs);
+    const pairCounter = fresh.find((c) => c.counter_key === pair);
+    const clientCounter = fresh.find((c) => c.counter_key !== pair);
+    return {
+      waitMs: Math.max(this.wait(pairCounter, this.cfg.loginFailuresAllowed, t), this.wait(clientCounter, this.cfg.loginFailuresPerClient, t)),
+      pairCounted: pairCounter !== undefined,
+    };
   }
 
-  failed(address: string, login: string): void {
+  async failed(repos: Repositories, address: string, login: string): Promise<void> {
+    if (!this.enabled) return;
     const t = this.now();
-    if (this.cfg.loginFailuresAllowed > 0) this.count(pairKey(address, login), t);
-    if (this.cfg.loginFailuresPerClient > 0) this.count(clientKey(address), t);
+    if (this.cfg.loginFailuresAllowed > 0) await repos.countLoginFailure(pairKey(address, login), t, t - this.windowMs);
+    if (this.cfg.loginFailuresPerClient > 0) await repos.countLoginFailure(clientKey(address), t, t - this.windowMs);
+    // Expired counters go now and then; the bound on their number is kept the same way.
+    if (++this.failuresSincePrune >= 64) {
+      this.failuresSincePrune = 0;
+      await repos.pruneLoginFailures(t - this.windowMs, this.cfg.loginThrottleMaxEntries);
+    }
   }
 
   /** A right password clears the pair's count (the address's count stays: it measures spraying). */
-  succeeded(address: string, login: string): void {
-    this.counters.delete(pairKey(address, login));
+  async succeeded(repos: Repositories, address: string, login: string): Promise<void> {
+    await repos.clearLoginFailures(pairKey(address, login));
   }
 
-  private wait(c: Counter | undefined, allowed: number, t: number): number {
+  private get windowMs(): number { return this.cfg.loginFailureWindowSeconds * 1000; }
+
+  private wait(c: { failures: number; last_failure: number } | undefined, allowed: number, t: number): number {
     if (!c || allowed === 0 || c.failures < allowed) return 0;
     const delay = Math.min(this.cfg.loginMaxDelayMs, this.cfg.loginDelayMs * 2 ** Math.min(c.failures - allowed, 30));
-    return Math.max(0, c.last + delay - t);
-  }
-
-  /** The counter, unless its window has passed since the last failure. */
-  private get(key: string, t: number): Counter | undefined {
-    const c = this.counters.get(key);
-    if (c && t - c.last > this.cfg.loginFailureWindowSeconds * 1000) { this.counters.delete(key); return undefined; }
-    return c;
-  }
-
-  private count(key: string, t: number): void {
-    const c = this.get(key, t) ?? { failures: 0, last: t };
-    c.failures += 1;
-    c.last = t;
-    // Re-inserting keeps the map in order of last failure, so eviction drops the stalest counter.
-    this.counters.delete(key);
-    this.counters.set(key, c);
-    while (this.counters.size > this.cfg.loginThrottleMaxEntries) this.counters.delete(this.counters.keys().next().value!);
+    return Math.max(0, c.last_failure + delay - t);
   }
 }
 
-// Logins compare case-insensitively in OTRS, so 'Cust1' and 'cust1' share a counter.
-const pairKey = (address: string, login: string) => `${address}\u0000${login.toLowerCase()}`;
-const clientKey = (address: string) => `${address}\u0000`;
+// Logins compare case-insensitively in OTRS, so 'Cust1' and 'cust1' share a counter. The login is stored as a
+// digest: a counter's key has a bounded length whatever a caller sends, and the table names no one's login.
+const pairKey = (address: string, login: string) => `${address} ${createHash('sha256').update(login.toLowerCase()).digest('base64url')}`;
+const clientKey = (address: string) => address;

@@ -1,11 +1,16 @@
-// Password hashing. New hashes are argon2id (salted, memory-hard). Hashes in every format an OTRS database holds
+// Password hashing. New hashes are argon2id (salted, memory-hard), or, on a database an OTRS still reads,
+// OTRS's own bcrypt form (PASSWORD_HASH_FORMAT). Hashes in every format an OTRS database holds
 // (LegacyPassword.ts) are verified too, and reported as needing a re-hash, so imported accounts keep working and
-// move to argon2id on their next successful login.
+// move to the current format on their next successful login.
 import { createHmac, randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
-import { verifyLegacy } from './LegacyPassword.js';
+import { otrsBcryptHash, verifyLegacy } from './LegacyPassword.js';
+
+/** The form new hashes take: argon2id, or `BCRYPT:cost:salt:hash`, which OTRS itself verifies. */
+export type PasswordHashFormat = 'argon2id' | 'otrs-bcrypt';
 
 export interface PasswordOptions {
+  format?: PasswordHashFormat;
   memoryKiB: number;
   timeCost: number;
   /** The imported database used OTRS CryptType 'plain': stored values that are not argon2 are the passwords. */
@@ -67,30 +72,43 @@ export class PasswordHasher {
   }
 
   hash(password: string): Promise<string> {
+    if (this.opts.format === 'otrs-bcrypt') return otrsBcryptHash(password);
     return argon2.hash(password, { type: argon2.argon2id, ...this.params });
+  }
+
+  /** Whether a verified hash is in the current form (else it is replaced at this login). */
+  private current(stored: string): boolean {
+    if (this.opts.format === 'otrs-bcrypt') return /^BCRYPT:12:/.test(stored);
+    return stored.startsWith('$argon2') && !argon2.needsRehash(stored, this.params);
   }
 
   /** Spends the time of one verification without a stored hash (unknown login). Always fails. */
   async verifyNothing(password: string): Promise<VerifyResult> {
-    await argon2.verify(await this.dummy, password).catch(() => false);
+    await this.check(await this.dummy, password);
     return { ok: false, needsRehash: false };
+  }
+
+  private check(stored: string, password: string): Promise<boolean> {
+    if (stored.startsWith('$argon2')) return argon2.verify(stored, password).catch(() => false);
+    return verifyLegacy(stored, password, this.opts.legacyPlain ?? false);
+  }
+
+  /** Whether the stored value is of the kind new hashes are (and so costs what the dummy verification costs). */
+  private ofCurrentKind(stored: string): boolean {
+    return this.opts.format === 'otrs-bcrypt' ? stored.startsWith('BCRYPT:') : stored.startsWith('$argon2');
   }
 
   async verify(stored: string | null, password: string): Promise<VerifyResult> {
     // OTRS: an empty password or an empty stored hash never authenticates (Auth/DB.pm).
     if (!stored || password === '') return this.verifyNothing(password);
-    if (stored.startsWith('$argon2')) {
-      if (this.verified.has(stored, password)) return { ok: true, needsRehash: false };
-      const ok = await argon2.verify(stored, password).catch(() => false);
-      const needsRehash = ok && argon2.needsRehash(stored, this.params);
-      if (ok && !needsRehash) this.verified.add(stored, password);
-      return { ok, needsRehash };
-    }
-    // A legacy check is fast; the dummy verification keeps a wrong password as slow as for any other account,
-    // so the answer time tells nothing about how an account's password is stored.
-    const ok = await verifyLegacy(stored, password, this.opts.legacyPlain ?? false);
-    await this.verifyNothing(password);
-    return { ok, needsRehash: ok };
+    if (this.verified.has(stored, password)) return { ok: true, needsRehash: false };
+    const ok = await this.check(stored, password);
+    // A hash of another kind (a fast legacy digest) is checked and the dummy verification is spent too, so a
+    // wrong password is as slow as for any other account: the answer time tells nothing of how it is stored.
+    if (!this.ofCurrentKind(stored)) await this.verifyNothing(password);
+    const needsRehash = ok && !this.current(stored);
+    if (ok && !needsRehash) this.verified.add(stored, password);
+    return { ok, needsRehash };
   }
 }
 

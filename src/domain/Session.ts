@@ -3,7 +3,6 @@
 // (so a session dies SessionMaxIdleTime after creation however often it is used).
 import { randomBytes } from 'node:crypto';
 import type { Storage } from '../storage/database.js';
-import { TtlCache } from '../storage/cache.js';
 import type { AuthenticatedUser } from './Auth.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -20,18 +19,12 @@ export function randomToken(n: number): string {
   return out;
 }
 
-export interface SessionConfig { sessionMaxIdleTime: number; sessionMaxTime: number; sessionCheckRemoteIP: boolean; cacheTtlMs: number }
+export interface SessionConfig { sessionMaxIdleTime: number; sessionMaxTime: number; sessionCheckRemoteIP: boolean }
 
 export interface SessionClient { remoteAddress: string; userAgent: string }
 
 export class Sessions {
-  // A GI session's rows never change after SessionCreate, so reading them once per CACHE_TTL_MS is enough; the
-  // validity checks below still run on every request. A removal here is seen at once, one elsewhere within the TTL.
-  private readonly cache: TtlCache<Record<string, string> | undefined>;
-
-  constructor(private readonly storage: Storage, private readonly cfg: SessionConfig) {
-    this.cache = new TtlCache(cfg.cacheTtlMs);
-  }
+  constructor(private readonly storage: Storage, private readonly cfg: SessionConfig) {}
 
   async create(user: AuthenticatedUser, client: SessionClient, extra: Record<string, string> = {}): Promise<string> {
     const id = randomToken(32);
@@ -54,7 +47,9 @@ export class Sessions {
   /** The session's data when it is valid for this client now, else undefined. */
   async data(sessionId: string, client: SessionClient): Promise<Record<string, string> | undefined> {
     if (!/^[A-Za-z0-9]{1,100}$/.test(sessionId)) return undefined;
-    const data = await this.cache.get(sessionId, () => this.storage.read((repos) => repos.session(sessionId)));
+    // A GI session's rows never change after SessionCreate, so a cached copy is enough (a removal, on any instance,
+    // forgets it); the validity checks below still run on every request.
+    const data = await this.storage.readCached((caches) => caches.sessions.peek(sessionId), (repos) => repos.session(sessionId));
     if (!data || !data.UserID || !data.UserLogin) return undefined;
     if (this.cfg.sessionCheckRemoteIP && data.UserRemoteAddr !== client.remoteAddress) return undefined;
     const now = Date.now() / 1000;
@@ -71,7 +66,6 @@ export class Sessions {
   }
 
   remove(sessionId: string): Promise<void> {
-    this.cache.delete(sessionId);
     return this.storage.transaction((repos) => repos.deleteSession(sessionId));
   }
 }

@@ -1,9 +1,9 @@
 // Read caches for what nearly every request asks and almost never changes: dynamic-field definitions, the
-// groups an agent holds, the callers' time zones, and (Session.ts) GenericInterface sessions, which are never modified once written.
-// Entries live CACHE_TTL_MS, so a change made elsewhere (OTRS's own admin screens on a shared database, another
-// instance) shows within that time; a change made through this process clears them at once. A unit of work
-// that changed a cached table clears them again when it ends, committed or rolled back, so nothing it read of
-// its own uncommitted writes outlives it.
+// groups an agent holds, the callers' time zones and GenericInterface sessions (never modified once written).
+// Entries live CACHE_TTL_MS at most. A unit of work that changes a cached table forgets the affected entries at
+// once and again when it ends, committed or rolled back, so nothing it read of its own uncommitted writes outlives
+// it; what it changed is also announced to the other instances on a shared database (postgres.ts), which forget
+// the same entries when the change commits.
 import type { DynamicFieldRow } from './repositories.js';
 
 export class TtlCache<V> {
@@ -38,48 +38,69 @@ export class TtlCache<V> {
 /** The timeZones key of an account: agents by users.id, customers by login. */
 export const timeZoneKey = (userType: string, id: number | string) => `${userType}\u0000${id}`;
 
+/** What a unit of work changed of the cached tables: everything, one account's time zone, or one session. */
+export type CacheChange = { all: true } | { timeZone: string } | { session: string };
+
 export class ReadCaches {
   readonly dynamicFields: TtlCache<DynamicFieldRow[]>;
   readonly agentGroups: TtlCache<string[]>;
   /** An account's UserTimeZone preference ('' for none), keyed by user type and id: read for every answer with times. */
   readonly timeZones: TtlCache<string>;
-  /** Set by a write to a cached table; the unit of work's end clears the caches again. */
-  private dirty = false;
+  readonly sessions: TtlCache<Record<string, string> | undefined>;
 
   constructor(ttlMs: number) {
     this.dynamicFields = new TtlCache(ttlMs, 100);
     this.agentGroups = new TtlCache(ttlMs);
     this.timeZones = new TtlCache(ttlMs);
+    this.sessions = new TtlCache(ttlMs);
   }
 
-  /** A cached table changed: forget everything now, and again when the unit of work ends. */
-  invalidate(): void {
-    this.clear();
-    this.dirty = true;
-  }
-
-  /**
-   * One account's time zone changed: forget that entry only, now and when the unit of work ends (a sync writes
-   * customers' UserTimeZone on every update; clearing every cache each time would cost each request its reads).
-   */
-  forgetTimeZone(userType: 'User' | 'Customer', id: number | string): void {
-    const key = timeZoneKey(userType, id);
-    this.timeZones.delete(key);
-    this.forgotten.push(key);
-  }
-
-  private forgotten: string[] = [];
-
-  unitEnded(): void {
-    if (this.dirty) this.clear();
-    for (const key of this.forgotten) this.timeZones.delete(key);
-    this.forgotten = [];
+  forget(change: CacheChange): void {
+    if ('all' in change) this.clear();
+    else if ('timeZone' in change) this.timeZones.delete(change.timeZone);
+    else this.sessions.delete(change.session);
   }
 
   clear(): void {
-    this.dirty = false;
     this.dynamicFields.clear();
     this.agentGroups.clear();
     this.timeZones.clear();
+    this.sessions.clear();
+  }
+}
+
+/**
+ * The caches as one unit of work sees them: reads go to the shared caches, changes are forgotten there at once
+ * and remembered, to be forgotten again (and announced) when the unit ends. One per connection, as units on
+ * different connections run at the same time on PostgreSQL.
+ */
+export class UnitCaches {
+  private changes: CacheChange[] = [];
+  constructor(readonly shared: ReadCaches) {}
+
+  get dynamicFields() { return this.shared.dynamicFields; }
+  get agentGroups() { return this.shared.agentGroups; }
+  get timeZones() { return this.shared.timeZones; }
+  get sessions() { return this.shared.sessions; }
+
+  /** A cached table changed (groups, roles, dynamic fields): forget everything. */
+  invalidate(): void { this.changed({ all: true }); }
+
+  /** One account's time zone changed (a sync writes customers' UserTimeZone on every update: forget only that). */
+  forgetTimeZone(userType: 'User' | 'Customer', id: number | string): void { this.changed({ timeZone: timeZoneKey(userType, id) }); }
+
+  forgetSession(sessionId: string): void { this.changed({ session: sessionId }); }
+
+  private changed(change: CacheChange): void {
+    this.shared.forget(change);
+    this.changes.push(change);
+  }
+
+  /** The unit ended: its changes are forgotten again and handed back (for the other instances). */
+  ended(): CacheChange[] {
+    const changes = this.changes;
+    this.changes = [];
+    for (const c of changes) this.shared.forget(c);
+    return changes;
   }
 }

@@ -2,7 +2,7 @@
 // case-insensitively, as OTRS looks companies up (LOWER(customer_id) = LOWER(?)); SQL stays here.
 import type { Kysely, Insertable, Selectable, Updateable } from 'kysely';
 import type { DB, CustomerCompanyTable } from './schema.js';
-import { lower, lowered, matches } from './conditions.js';
+import { lower, lowered, matches, type Dialect } from './conditions.js';
 import type { Sql } from './sql.js';
 
 export type CustomerCompanyRow = Selectable<CustomerCompanyTable>;
@@ -20,7 +20,7 @@ export interface CompanySearch {
 
 export class CustomerCompanyRepository {
   private readonly byIdQuery;
-  constructor(private readonly db: Kysely<DB>, private readonly sql: Sql) {
+  constructor(private readonly db: Kysely<DB>, private readonly sql: Sql, private readonly dialect: Dialect) {
     this.byIdQuery = sql.prepare((customerId: string) => db.selectFrom('customer_company').selectAll()
       .where(lower('customer_id'), '=', lowered(customerId)));
   }
@@ -67,9 +67,9 @@ export class CustomerCompanyRepository {
     let q = this.db.selectFrom('customer_company').select('customer_id');
     if (s.customerIds !== undefined && s.customerIds.length > 0) {
       const ids = s.customerIds;
-      q = q.where((eb) => eb.or(ids.map((id) => matches('customer_id', id))));
+      q = q.where((eb) => eb.or(ids.map((id) => matches(this.dialect, 'customer_id', id))));
     }
-    if (s.name !== undefined) q = q.where(matches('name', s.name));
+    if (s.name !== undefined) q = q.where(matches(this.dialect, 'name', s.name));
     if (s.validOnly) q = q.where('valid_id', '=', 1);
     q = q.orderBy(s.sortBy, direction);
     if (s.sortBy !== 'customer_id') q = q.orderBy('customer_id', direction);

@@ -1,119 +1,81 @@
-// Opens the store named by DATABASE_URL. SQLite (better-sqlite3) is the embedded default; the Kysely layer
-// above it is dialect-neutral so PostgreSQL can be added behind the same repositories.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+// Opens the store named by DATABASE_URL: a SQLite file (the embedded default, sqlite.ts) or a postgres:// URL
+// (a shared PostgreSQL, postgres.ts). Above this, nothing knows which: the same repositories, the same units of
+// work.
+import { Migrator, type Kysely } from 'kysely';
 import type { DB } from './schema.js';
-import { migrationProvider } from './migrations.js';
-import { Repositories } from './repositories.js';
+import { migrationProvider, createOwnTables } from './migrations.js';
+import { inspectSchema, GroupsTablePlugin, type SchemaKind } from './otrs-schema.js';
+import type { Repositories } from './repositories.js';
 import { ReadCaches } from './cache.js';
-import { Sql, type Connection, type QueryOutcome } from './sql.js';
-
-/** The SQLite connection: one better-sqlite3 handle, each SQL text prepared once (bounded). */
-class SqliteConnection implements Connection {
-  private readonly statements = new Map<string, Database.Statement>();
-  constructor(private readonly sqlite: Database.Database, private readonly maxStatements = 1000) {}
-
-  query(text: string, parameters: readonly unknown[], pluck = false): QueryOutcome {
-    let statement = this.statements.get(text);
-    if (!statement) {
-      if (this.statements.size >= this.maxStatements) this.statements.clear();
-      statement = this.sqlite.prepare(text);
-      this.statements.set(text, statement);
-    }
-    if (statement.reader) return { rows: statement.pluck(pluck).all(...parameters), changes: 0 };
-    return { rows: [], changes: statement.run(...parameters).changes };
-  }
-}
-
-/**
- * Functions every connection to the file needs (the indexes use them). OTRS compares logins, ids and names
- * case-insensitively, and on PostgreSQL or MySQL that folding is Unicode; SQLite's own lower() folds ASCII only.
- * This lower() (and so the lower(login) indexes) folds like JavaScript's toLowerCase(), i.e. Unicode.
- */
-export function registerFunctions(sqlite: Database.Database): void {
-  sqlite.function('lower', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v));
-}
-
-/**
- * ANALYZE (an operator's, or the benchmark seed's) leaves samples in sqlite_stat4, and better-sqlite3 builds SQLite
- * with STAT4: with samples present, every statement is planned anew each time a value is bound to it, which
- * doubled the cost of the hot queries. The samples only help queries with literal values, and this server binds
- * every value, so only the sqlite_stat1 statistics are kept.
- */
-function dropStat4Samples(sqlite: Database.Database): void {
-  const hasTable = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat4'").get();
-  if (!hasTable || !sqlite.prepare('SELECT 1 FROM sqlite_stat4 LIMIT 1').get()) return;
-  sqlite.exec('DELETE FROM sqlite_stat4; ANALYZE sqlite_schema');
-}
-
-/** A unit of work waiting for the next group commit. */
-interface Unit { fn: (repos: Repositories) => Promise<unknown>; readOnly: boolean; resolve: (v: unknown) => void; reject: (e: unknown) => void }
-
-function settle(unit: Unit, outcome: { value: unknown } | { error: unknown }): void {
-  if ('error' in outcome) unit.reject(outcome.error); else unit.resolve(outcome.value);
-}
-
-/** Units per commit at most: bounds how long one group holds the database. */
-const MAX_GROUP = 64;
+import type { Engine } from './engine.js';
+import type { Dialect } from './conditions.js';
+import { openSqlite, SqliteEngine } from './sqlite.js';
+import { PostgresEngine, defaultPostgresOptions, type PostgresOptions } from './postgres.js';
 
 export interface StorageOptions {
   url: string;
   synchronous?: 'NORMAL' | 'FULL';
   /** How long read caches (cache.ts) trust what they read; 0: no caching. */
   cacheTtlMs?: number;
+  postgres?: Partial<PostgresOptions>;
+}
+
+export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//i.test(url);
+
+/** The URL as it may be shown: without its password. */
+export function displayUrl(url: string): string {
+  if (!isPostgresUrl(url)) return url;
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch { return 'postgres://(unparsable URL)'; }
+}
+
+async function migrate(db: Kysely<DB>, dialect: Dialect): Promise<void> {
+  const { error } = await new Migrator({ db, provider: migrationProvider(dialect) }).migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
 }
 
 export class Storage {
-  /** Only units of work (transaction, read) reach the repositories: that is what keeps them from interleaving. */
-  private readonly repos: Repositories;
-  private readonly sql: Sql;
-  private readonly caches: ReadCaches;
-  private constructor(private readonly db: Kysely<DB>, connection: Connection, cacheTtlMs: number) {
-    this.caches = new ReadCaches(cacheTtlMs);
-    this.sql = new Sql(connection);
-    this.repos = new Repositories(db, this.sql, this.caches);
-  }
+  private constructor(private readonly engine: Engine, private readonly caches: ReadCaches, readonly schema: SchemaKind = 'own') {}
 
   static async open(opts: StorageOptions): Promise<Storage> {
-    if (/^postgres(ql)?:\/\//.test(opts.url)) {
-      throw new Error('PostgreSQL is not supported yet: set DATABASE_URL to a SQLite file path');
+    const caches = new ReadCaches(opts.cacheTtlMs ?? 0);
+    if (isPostgresUrl(opts.url)) {
+      const pgOptions = { ...defaultPostgresOptions, ...opts.postgres };
+      const db = PostgresEngine.kysely(opts.url, pgOptions);
+      try {
+        const found = await inspectSchema(db);
+        if (found.kind === 'own') {
+          await migrate(db, 'postgres');
+          return new Storage(await PostgresEngine.start(opts.url, db, caches, pgOptions), caches);
+        }
+        // An existing OTRS database: its tables are used as they are; only this server's own tables are added.
+        await createOwnTables(db, 'postgres');
+        const otrsDb = found.groupsTable === 'groups' ? db : db.withPlugin(new GroupsTablePlugin());
+        return new Storage(await PostgresEngine.start(opts.url, otrsDb, caches, pgOptions), caches, 'otrs');
+      } catch (e) { await db.destroy().catch(() => { /* never connected */ }); throw e; }
     }
-    const file = opts.url.replace(/^sqlite:(\/\/)?/, '');
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    const sqlite = new Database(file);
-    // WAL: readers never block the writer, and a committed transaction survives a killed process; FULL (the
-    // default) also syncs the log at every commit, so an acknowledged write survives a power cut too.
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
-    sqlite.pragma('busy_timeout = 5000');
-    sqlite.pragma('foreign_keys = ON');
-    registerFunctions(sqlite);
-    dropStat4Samples(sqlite);
-    // Kysely builds and compiles every query; it runs only the migrations itself (sql.ts runs the rest).
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
-    const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
-    if (error) { sqlite.close(); throw error instanceof Error ? error : new Error(String(error)); }
-    return new Storage(db, new SqliteConnection(sqlite), opts.cacheTtlMs ?? 0);
+    const { db, sqlite } = openSqlite(opts.url.replace(/^sqlite:(\/\/)?/, ''), opts.synchronous ?? 'FULL');
+    try { await migrate(db, 'sqlite'); } catch (e) { sqlite.close(); throw e; }
+    return new Storage(new SqliteEngine(db, sqlite, caches), caches);
   }
+
+  get dialect(): Dialect { return this.engine.dialect; }
 
   /**
    * Runs fn as one unit of work: everything it writes lands together or not at all, and the promise settles
-   * only once that is on disk. Units that arrive while others run are grouped (group commit): each runs alone,
-   * in turn, inside a savepoint of one shared transaction, so a failing unit undoes only its own writes, and the
-   * group pays for one commit, the expensive part (a WAL sync) instead of one each.
+   * only once that is durable. On PostgreSQL fn may run more than once (a unit PostgreSQL could not order with
+   * concurrent ones is run again), so it only reads and writes through the repositories.
    */
   transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
-    return this.enqueue(fn, false);
+    return this.engine.run({ fn, readOnly: false }) as Promise<T>;
   }
 
-  /**
-   * Runs fn, which only reads, in the same queue: it sees no unit's writes half done, and the reads of a group
-   * share one read transaction (SQLite takes its locks once per transaction, not once per statement).
-   */
+  /** Runs fn, which only reads: it sees one consistent state of the database, no unit's writes half done. */
   read<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
-    return this.enqueue(fn, true);
+    return this.engine.run({ fn, readOnly: true }) as Promise<T>;
   }
 
   /**
@@ -125,65 +87,12 @@ export class Storage {
     return hit !== undefined ? Promise.resolve(hit) : this.read(fn);
   }
 
-  private enqueue<T>(fn: (repos: Repositories) => Promise<T>, readOnly: boolean): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.pending.push({ fn: fn as Unit['fn'], readOnly, resolve: resolve as Unit['resolve'], reject });
-      if (!this.flushing) { this.flushing = true; setImmediate(() => void this.flush()); }
-    });
-  }
-
-  private readonly pending: Unit[] = [];
-  private flushing = false;
-
-  private async flush(): Promise<void> {
-    while (this.pending.length > 0) {
-      const group = this.pending.splice(0, MAX_GROUP);
-      // Outcomes wait for the commit. A group of reads only has nothing to commit, and each is answered at once,
-      // so a group of large reads (searches) holds one result at a time. (Answering mixed groups' reads early
-      // too made the writes' groups smaller: more commits.)
-      const waiting: Array<{ unit: Unit; outcome: { value: unknown } | { error: unknown } }> = [];
-      const readsOnly = group.every((unit) => unit.readOnly);
-      try {
-        this.sql.beginLazily();
-        for (const unit of group) {
-          const outcome = await this.runUnit(unit);
-          if (readsOnly) settle(unit, outcome); else waiting.push({ unit, outcome });
-        }
-        await this.sql.commit();
-      } catch (error) {
-        // BEGIN, a savepoint or the commit itself failed (disk full, I/O error): nothing of the group is stored.
-        // Every unit not yet answered is refused, those the loop never reached too (a read already answered
-        // keeps its answer: a promise settles once).
-        await this.sql.rollback().catch(() => { /* no transaction left to undo */ });
-        this.caches.clear();
-        for (const unit of group) unit.reject(error);
-        continue;
-      }
-      for (const { unit, outcome } of waiting) settle(unit, outcome);
-    }
-    this.flushing = false;
-  }
-
-  private async runUnit(unit: Unit): Promise<{ value: unknown } | { error: unknown }> {
-    if (!unit.readOnly) await this.sql.exec('SAVEPOINT unit');
-    try {
-      const value = await unit.fn(this.repos);
-      if (!unit.readOnly) await this.sql.exec('RELEASE unit');
-      return { value };
-    } catch (error) {
-      if (!unit.readOnly) { await this.sql.exec('ROLLBACK TO unit'); await this.sql.exec('RELEASE unit'); }
-      return { error };
-    } finally {
-      this.caches.unitEnded();
-    }
-  }
-
   /** Whether the database answers (the health check). */
   async ping(): Promise<boolean> {
-    try { await this.read(() => this.sql.exec('SELECT 1')); return true; } catch { return false; }
+    try { await this.engine.ping(); return true; } catch { return false; }
   }
 
   async close(): Promise<void> {
-    await this.db.destroy();
+    await this.engine.close();
   }
 }

@@ -2,8 +2,8 @@
 import { sql, type Kysely, type Selectable, type Insertable, type Updateable } from 'kysely';
 import type { Audit, DB, CustomerUserTable, DynamicFieldTable, UsersTable } from './schema.js';
 import { CustomerCompanyRepository } from './customer-company-repository.js';
-import { lower, lowered, matches } from './conditions.js';
-import { ReadCaches, timeZoneKey } from './cache.js';
+import { lower, lowered, matches, type Dialect } from './conditions.js';
+import { ReadCaches, UnitCaches, timeZoneKey } from './cache.js';
 import type { Sql } from './sql.js';
 
 export type CustomerUserRow = Selectable<CustomerUserTable>;
@@ -64,11 +64,15 @@ export interface UserQuery {
 export class Repositories {
   readonly customerCompanies: CustomerCompanyRepository;
   private readonly q: ReturnType<typeof preparedQueries>;
-  constructor(private readonly db: Kysely<DB>, private readonly sql: Sql, private readonly caches: ReadCaches = new ReadCaches(0)) {
-    this.customerCompanies = new CustomerCompanyRepository(db, sql);
+  constructor(private readonly db: Kysely<DB>, private readonly sql: Sql, private readonly dialect: Dialect,
+    private readonly caches: UnitCaches = new UnitCaches(new ReadCaches(0))) {
+    this.customerCompanies = new CustomerCompanyRepository(db, sql, dialect);
     this.q = preparedQueries(db, sql);
   }
 
+
+  /** Whether the database answers (the health check). */
+  async ping(): Promise<void> { await this.sql.exec('SELECT 1'); }
 
   // --- customer_user -------------------------------------------------------------------------------------
   /** OTRS looks customer users up case-insensitively (CustomerUser/DB.pm, unless CaseSensitive). */
@@ -78,7 +82,7 @@ export class Repositories {
 
   async searchCustomerUsers(q: CustomerUserQuery): Promise<string[]> {
     let query = this.db.selectFrom('customer_user').select('login');
-    for (const c of q.conditions) query = query.where(matches(c.column, c.pattern));
+    for (const c of q.conditions) query = query.where(matches(this.dialect, c.column, c.pattern));
     if (q.validOnly) query = query.where('valid_id', '=', 1);
     // With a condition, its index is the selective one; ordering by a bare indexed column would make SQLite walk
     // that column's whole index instead (all million rows of a `cust12*` search). `|| ''` orders by the same
@@ -205,9 +209,9 @@ export class Repositories {
   async searchUsers(q: UserQuery): Promise<number[]> {
     let query = this.db.selectFrom('users').select('id').where('id', '!=', 1);
     for (const word of q.words) {
-      query = query.where((eb) => eb.or(['login', 'first_name', 'last_name'].map((column) => matches(column, `*${word}*`))));
+      query = query.where((eb) => eb.or(['login', 'first_name', 'last_name'].map((column) => matches(this.dialect, column, `*${word}*`))));
     }
-    if (q.login !== undefined) query = query.where(matches('login', q.login));
+    if (q.login !== undefined) query = query.where(matches(this.dialect, 'login', q.login));
     if (q.email !== undefined) {
       const email = q.email;
       query = query.where('id', 'in', this.db.selectFrom('user_preferences').select('user_id')
@@ -344,15 +348,19 @@ export class Repositories {
     await this.sql.run(this.db.insertInto('sessions').values(Object.entries(data).map(([k, v]) => ({ session_id: sessionId, data_key: k, data_value: v, serialized: 0 }))));
   }
 
-  async session(sessionId: string): Promise<Record<string, string> | undefined> {
-    const rows = await this.q.session(sessionId);
-    if (rows.length === 0) return undefined;
-    const out: Record<string, string> = Object.create(null);
-    for (const r of rows) out[r.data_key] = r.data_value ?? '';
-    return out;
+  /** A session's data (cached: its rows never change once written). */
+  session(sessionId: string): Promise<Record<string, string> | undefined> {
+    return this.caches.sessions.get(sessionId, async () => {
+      const rows = await this.q.session(sessionId);
+      if (rows.length === 0) return undefined;
+      const out: Record<string, string> = Object.create(null);
+      for (const r of rows) out[r.data_key] = r.data_value ?? '';
+      return out;
+    });
   }
 
   async deleteSession(sessionId: string): Promise<void> {
+    this.caches.forgetSession(sessionId);
     await this.sql.run(this.db.deleteFrom('sessions').where('session_id', '=', sessionId));
   }
 
@@ -382,6 +390,31 @@ export class Repositories {
     const old = await this.sql.rows(this.db.selectFrom('password_history').select('id').where('user_type', '=', userType).where('user_id', '=', userId)
       .orderBy('id', 'desc').offset(keep).limit(1000));
     if (old.length > 0) await this.sql.run(this.db.deleteFrom('password_history').where('id', 'in', old.map((r) => r.id)));
+  }
+
+  // --- failed-login counters (LoginThrottle) ------------------------------------------------------------------
+  loginFailures(keys: string[]): Promise<Array<{ counter_key: string; failures: number; last_failure: number }>> {
+    return this.sql.rows(this.db.selectFrom('login_failure').select(['counter_key', 'failures', 'last_failure']).where('counter_key', 'in', keys));
+  }
+
+  /** One more failure at `now` (ms); a counter whose last failure was before `expiredBefore` starts again at 1. */
+  async countLoginFailure(key: string, now: number, expiredBefore: number): Promise<void> {
+    await this.sql.run(this.db.insertInto('login_failure').values({ counter_key: key, failures: 1, last_failure: now })
+      .onConflict((oc) => oc.column('counter_key').doUpdateSet({
+        failures: sql`CASE WHEN login_failure.last_failure < ${expiredBefore} THEN 1 ELSE login_failure.failures + 1 END`,
+        last_failure: now,
+      })));
+  }
+
+  async clearLoginFailures(key: string): Promise<void> {
+    await this.sql.run(this.db.deleteFrom('login_failure').where('counter_key', '=', key));
+  }
+
+  /** Deletes expired counters, and the stalest beyond `keep`. */
+  async pruneLoginFailures(expiredBefore: number, keep: number): Promise<void> {
+    await this.sql.run(this.db.deleteFrom('login_failure').where('last_failure', '<', expiredBefore));
+    const cutoff = await this.sql.first(this.db.selectFrom('login_failure').select('last_failure').orderBy('last_failure', 'desc').offset(keep).limit(1));
+    if (cutoff) await this.sql.run(this.db.deleteFrom('login_failure').where('last_failure', '<=', cutoff.last_failure));
   }
 
   // --- system_data -----------------------------------------------------------------------------------------

@@ -104,6 +104,9 @@ export interface AccessTokenTable {
 /** Project table: earlier password hashes (OTRS 8 PasswordHistoryData), keyed by the numeric row id so a rename keeps them. */
 export interface PasswordHistoryTable { id: Generated<number>; user_type: string; user_id: number; pw: string; create_time: string }
 
+/** Project table: failed-login counters (LoginThrottle), per (address, login) and per address; times in ms since the epoch. */
+export interface LoginFailureTable { counter_key: string; failures: number; last_failure: number }
+
 export interface SystemDataTable extends Audit { data_key: string; data_value: string | null }
 
 export interface DB {
@@ -126,4 +129,5 @@ export interface DB {
   access_token: AccessTokenTable;
   system_data: SystemDataTable;
   password_history: PasswordHistoryTable;
+  login_failure: LoginFailureTable;
 }

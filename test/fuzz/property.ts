@@ -10,7 +10,7 @@
 //     a separate connection, moves whenever another connection commits.
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openTestDatabase } from '../support/database.js';
 import fc from 'fast-check';
 import soap from 'soap';
 import { projectRoot, type RunningServer } from '../support/server.js';
@@ -215,8 +215,8 @@ export async function fuzzContext(server: RunningServer): Promise<FuzzContext> {
   const login = async () => (await call(server.endpoint, 'SessionCreate', '<UserLogin>demo-agent</UserLogin><Password>DemoAgent1!</Password>')).data.SessionID as string;
   let sessionId = await login();
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const db = new Database(server.dbPath, { readonly: true, fileMustExist: true });
-  const dataVersion = () => db.pragma('data_version', { simple: true }) as number;
+  const db = openTestDatabase(server.dbPath, { readonly: true });
+  const dataVersion = () => db.dataVersion();
   let cases = 0;
   const outcomes: Record<string, number> = {};
 

@@ -1,11 +1,14 @@
 // Starts the real server as a user would (node dist/src/main.js) on an ephemeral loopback port with its own
-// SQLite file, and waits for the endpoint line it prints. Every black-box test goes through this one helper.
+// database, and waits for the endpoint line it prints. Every black-box test goes through this one helper. The
+// database is a fresh SQLite file, or, when the suite runs on PostgreSQL (OTRS_GI_TEST_POSTGRES), a fresh
+// database on that server.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import pg from 'pg';
+import { openTestDatabase, testPostgres, type TestDatabase } from './database.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const projectRoot = join(here, '..', '..', '..');   // dist/test/support -> project root
@@ -16,10 +19,11 @@ export interface RunningServer {
   endpoint: string;      // .../otrs/nph-genericinterface.pl/Webservice/GenericTicketConnectorSOAP
   wsdlUrl: string;       // endpoint + '?wsdl'
   port: number;
+  /** The server's DATABASE_URL: a SQLite file path or a postgres:// URL (openTestDatabase opens either). */
   dbPath: string;
   output: () => string;  // everything the server printed so far
-  /** Opens the server's database read-only, for asserting stored state. */
-  db: () => Database.Database;
+  /** Opens the server's database (read-only on SQLite), for asserting stored state. */
+  db: () => TestDatabase;
   /** The server process (for signals, RSS and exit checks). */
   pid: number;
   child: ChildProcess;
@@ -29,13 +33,35 @@ export interface RunningServer {
 }
 
 export interface StartOptions {
-  /** Use this database file instead of a fresh one (it is then not deleted on stop). */
+  /** Use this database (a file path or URL) instead of a fresh one (it is then not deleted on stop). */
   dbPath?: string;
 }
 
+let databases = 0;
+
+/** Runs one statement on the suite's PostgreSQL server (creating and dropping test databases). */
+async function onTestPostgres(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: testPostgres });
+  await client.connect();
+  try { await client.query(statement); } finally { await client.end(); }
+}
+
+/** A new, empty database for one server: a file in a new directory, or a database on the test PostgreSQL. */
+export async function freshDatabase(): Promise<{ location: string; drop: () => Promise<void> }> {
+  if (testPostgres) {
+    const name = `otrs_gi_test_${process.pid}_${++databases}`;
+    await onTestPostgres(`CREATE DATABASE ${name}`);
+    const url = new URL(testPostgres);
+    url.pathname = `/${name}`;
+    return { location: url.toString(), drop: () => onTestPostgres(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'otrs-gi-test-'));
+  return { location: join(dir, 'otrs.sqlite'), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 export async function startServer(env: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningServer> {
-  const dir = options.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'otrs-gi-test-'));
-  const dbPath = options.dbPath ?? join(dir!, 'otrs.sqlite');
+  const fresh = options.dbPath ? undefined : await freshDatabase();
+  const dbPath = options.dbPath ?? fresh!.location;
   const child: ChildProcess = spawn(process.execPath, [mainScript], {
     cwd: projectRoot,
     // Failed-login throttling is off unless a test turns it on: many tests fail logins on purpose.
@@ -43,7 +69,7 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  const opened: Database.Database[] = [];
+  const opened: TestDatabase[] = [];
   child.stdout!.on('data', (b: Buffer) => { out += b.toString('utf8'); });
   child.stderr!.on('data', (b: Buffer) => { out += b.toString('utf8'); });
   const endpoint = await new Promise<string>((resolve, reject) => {
@@ -54,7 +80,7 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
     };
     child.stdout!.on('data', check);
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${out}`)); });
-  });
+  }).catch(async (e) => { await fresh?.drop(); throw e; });
   const url = new URL(endpoint);
   const signalAndWait = async (signal: NodeJS.Signals) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -67,14 +93,14 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
     port: Number(url.port),
     dbPath,
     output: () => out,
-    db: () => { const d = new Database(dbPath, { readonly: true, fileMustExist: true }); opened.push(d); return d; },
+    db: () => { const d = openTestDatabase(dbPath, { readonly: true }); opened.push(d); return d; },
     pid: child.pid!,
     child,
     kill: () => signalAndWait('SIGKILL'),
     stop: async () => {
       for (const d of opened.splice(0)) d.close();
       await signalAndWait('SIGTERM');
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      await fresh?.drop();
     },
   };
 }

@@ -19,7 +19,8 @@ export function customerUserState(server: RunningServer, login: string): Custome
   const db = server.db();
   try {
     return {
-      row: db.prepare('SELECT *, hex(last_name) AS last_name_hex FROM customer_user WHERE login = ?').get(login) as Record<string, any> | undefined,
+      row: db.prepare(`SELECT *, ${db.dialect === 'sqlite' ? 'hex(last_name)' : "upper(encode(convert_to(last_name, 'UTF8'), 'hex'))"} AS last_name_hex
+          FROM customer_user WHERE login = ?`).get(login) as Record<string, any> | undefined,
       preferences: db.prepare('SELECT preferences_key, preferences_value FROM customer_preferences WHERE user_id = ? ORDER BY preferences_key, preferences_value')
         .all(login) as Preference[],
       fields: db.prepare(`SELECT f.name, v.value_text, v.value_date, v.value_int FROM dynamic_field_value v
