@@ -67,10 +67,13 @@ export class Storage {
   /**
    * Runs fn as one unit of work: everything it writes lands together or not at all, and the promise settles
    * only once that is durable. On PostgreSQL fn may run more than once (a unit PostgreSQL could not order with
-   * concurrent ones is run again), so it only reads and writes through the repositories.
+   * concurrent ones is run again), so it only reads and writes through the repositories. `serializeOn` names the
+   * object the unit changes: on PostgreSQL, units naming the same object queue for it (across instances) before
+   * their transactions start, so a hundred updates of one customer user run in turn instead of aborting each
+   * other; on SQLite every unit runs in turn anyway.
    */
-  transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
-    return this.engine.run({ fn, readOnly: false }) as Promise<T>;
+  transaction<T>(fn: (repos: Repositories) => Promise<T>, options: { serializeOn?: string } = {}): Promise<T> {
+    return this.engine.run({ fn, readOnly: false, ...options }) as Promise<T>;
   }
 
   /** Runs fn, which only reads: it sees one consistent state of the database, no unit's writes half done. */

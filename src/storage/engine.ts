@@ -2,7 +2,12 @@
 import type { Repositories } from './repositories.js';
 import type { Dialect } from './conditions.js';
 
-export interface UnitOfWork { fn: (repos: Repositories) => Promise<unknown>; readOnly: boolean }
+export interface UnitOfWork {
+  fn: (repos: Repositories) => Promise<unknown>;
+  readOnly: boolean;
+  /** The object the unit changes ('CustomerUser:cust1'): units naming the same object run one after another. */
+  serializeOn?: string;
+}
 
 export interface Engine {
   readonly dialect: Dialect;

@@ -26,6 +26,8 @@ export const defaultPostgresOptions: PostgresOptions = { poolSize: 10, statement
 const CHANNEL = 'otrs_gi_cache';
 /** The advisory lock of the retry lane (see attempt): one key for this server on the database. */
 const RETRY_LANE = [0x6f747273, 1];
+/** The class of the per-object advisory locks (UnitOfWork.serializeOn), the object's name hashed into the second key. */
+const OBJECT_LOCKS = 0x6f747274;
 
 /**
  * Values as the repositories expect them, the same as SQLite gives them: counts and bigint columns as numbers
@@ -133,22 +135,29 @@ export class PostgresEngine implements Engine {
    */
   private async attempt(session: Session, work: UnitOfWork, inRetryLane: boolean): Promise<unknown> {
     const { sql, connection } = session;
+    // Locks are taken before the transaction begins, so its snapshot is taken after the wait: it sees what the
+    // unit it waited for wrote.
+    if (work.serializeOn !== undefined) await connection.query('SELECT pg_advisory_lock($1, hashtext($2))', [OBJECT_LOCKS, work.serializeOn]);
     if (inRetryLane) await connection.query('SELECT pg_advisory_lock($1, $2)', RETRY_LANE);
     try {
-      await sql.exec(work.readOnly ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN ISOLATION LEVEL SERIALIZABLE');
+      // Begun with the first statement: a unit answered from the caches costs no round trip.
+      sql.beginLazily(work.readOnly ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN ISOLATION LEVEL SERIALIZABLE');
       try {
         let value: unknown;
         let changes: CacheChange[];
         try { value = await work.fn(session.repos); } finally { changes = session.caches.ended(); }
-        if (changes.length > 0) await connection.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(changes)]);
-        await sql.exec('COMMIT');
+        if (changes.length > 0) await sql.notify(CHANNEL, JSON.stringify(changes));
+        await sql.commit();
         return value;
       } catch (error) {
-        await sql.exec('ROLLBACK').catch(() => { session.broken = true; });
+        await sql.rollback().catch(() => { session.broken = true; });
         throw error;
       }
     } finally {
       if (inRetryLane) await connection.query('SELECT pg_advisory_unlock($1, $2)', RETRY_LANE).catch(() => { session.broken = true; });
+      if (work.serializeOn !== undefined) {
+        await connection.query('SELECT pg_advisory_unlock($1, hashtext($2))', [OBJECT_LOCKS, work.serializeOn]).catch(() => { session.broken = true; });
+      }
     }
   }
 

@@ -16,24 +16,25 @@ export interface Connection {
 export type Prepared<A extends unknown[], O> = (...args: A) => Promise<O[]>;
 
 export class Sql {
-  private beginPending = false;
+  private beginPending: string | undefined;
   constructor(private readonly connection: Connection) {}
 
-  /** Opens a transaction that really begins with the first statement: a group whose units only hit caches costs nothing. */
-  beginLazily(): void { this.beginPending = true; }
+  /** Opens a transaction that really begins with the first statement: a unit (or group) that only hits caches costs nothing. */
+  beginLazily(begin = 'BEGIN'): void { this.beginPending = begin; }
 
   async commit(): Promise<void> {
-    if (this.beginPending) this.beginPending = false; else await this.exec('COMMIT');
+    if (this.beginPending !== undefined) this.beginPending = undefined; else await this.exec('COMMIT');
   }
 
   async rollback(): Promise<void> {
-    if (this.beginPending) this.beginPending = false; else await this.exec('ROLLBACK');
+    if (this.beginPending !== undefined) this.beginPending = undefined; else await this.exec('ROLLBACK');
   }
 
   private async query(text: string, parameters: readonly unknown[], pluck = false): Promise<QueryOutcome> {
-    if (this.beginPending) {
-      this.beginPending = false;
-      await this.connection.query('BEGIN', []);
+    if (this.beginPending !== undefined) {
+      const begin = this.beginPending;
+      this.beginPending = undefined;
+      await this.connection.query(begin, []);
     }
     return this.connection.query(text, parameters, pluck);
   }
@@ -57,6 +58,11 @@ export class Sql {
   async run(query: Compilable<unknown>): Promise<number> {
     const c = query.compile();
     return (await this.query(c.sql, c.parameters)).changes;
+  }
+
+  /** PostgreSQL's NOTIFY, inside the transaction: delivered to the listeners when it commits. */
+  async notify(channel: string, payload: string): Promise<void> {
+    await this.query('SELECT pg_notify($1, $2)', [channel, payload]);
   }
 
   /** A statement with no values (transaction control). */

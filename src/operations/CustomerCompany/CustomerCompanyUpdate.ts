@@ -42,7 +42,7 @@ export class CustomerCompanyUpdate implements Operation {
       const record = await this.s.storage.transaction(async (repos) => {
         const id = await customerCompanyUpdate(repos, request, Number(user.UserID), this.s.config);
         return customerCompanyGet(repos, id, true);
-      });
+      }, { serializeOn: `CustomerCompany:${String(current).toLowerCase()}` });
       return { Success: true, Data: { CustomerID: record!.CustomerID as string, CustomerCompany: record } };
     });
   }

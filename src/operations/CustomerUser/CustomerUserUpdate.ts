@@ -41,7 +41,7 @@ export class CustomerUserUpdate implements Operation {
         const login = await customerUserUpdate(repos, { ...changes, ID: normalised.ID as string, CustomerUserLogin: (normalised.CustomerUserLogin ?? undefined) as string | undefined },
           Number(user.UserID), this.s.config, this.s.passwords, passwordHash);
         return customerUserDataGet(repos, login, recordOptions(this.s.config));
-      });
+      }, { serializeOn: `CustomerUser:${String(normalised.ID).toLowerCase()}` });
       return { Success: true, Data: await shapeAnswer(this.s, 'CustomerUser', shape, { ID: record!.UserLogin as string, CustomerUser: record }, 'CustomerUser', customerUserWritable, Number(user.UserID)) };
     });
   }

@@ -54,7 +54,7 @@ export class UserUpdate implements Operation {
         await userUpdate(repos, { ...changes, ...lifecycle, UserID: userId, Login: request.Login as string | undefined }, Number(caller.UserID),
           this.s.config, this.s.passwords, passwordHash);
         return userDataGet(repos, { UserID: userId }, this.s.config);
-      });
+      }, { serializeOn: `User:${userId}` });
       return { Success: true, Data: await shapeAnswer(this.s, 'User', shape, { UserID: String(userId), User: record }, 'User', userWritable, Number(caller.UserID)) };
     });
   }
