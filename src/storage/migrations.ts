@@ -236,8 +236,22 @@ function migrationsFor(dialect: Dialect) {
     },
   };
 
+  /**
+   * PostgreSQL: prefix searches (`cust12*`) are LIKE there, and a LIKE prefix can use an index only in byte order
+   * (text_pattern_ops), whatever the database's collation; without these a search read every row.
+   */
+  const prefixSearchIndexes: Migration = {
+    async up(db: Kysely<any>) {
+      if (dialect !== 'postgres') return;
+      for (const [table, column] of [['customer_user', 'login'], ['customer_user', 'email'], ['customer_user', 'customer_id'],
+        ['users', 'login'], ['customer_company', 'customer_id'], ['customer_company', 'name']]) {
+        await sql`CREATE INDEX ${sql.id(`${table}_${column}_prefix`)} ON ${sql.table(table)} (lower(${sql.ref(column)}) text_pattern_ops)`.execute(db);
+      }
+    },
+  };
+
   const migrations: Record<string, Migration> = { '0001-initial': initial, '0002-unicode-lower': unicodeLower, '0003-roles': roles, '0004-user-licences': userLicences,
-    '0005-login-failures': loginFailures };
+    '0005-login-failures': loginFailures, '0006-prefix-search-indexes': prefixSearchIndexes };
   return { migrations, ownTables };
 }
 
