@@ -160,7 +160,7 @@ async function prepareExtras(repos: Repositories, req: CustomerUserChangeSet, ch
   }
   return async (login: string) => {
     await repos.setDynamicFieldValues(OBJECT_TYPE, login, fieldUpdates);
-    for (const [key, value] of preferenceUpdates) await repos.setCustomerPreference(login, key, value);
+    await repos.setCustomerPreferences(login, preferenceUpdates);
   };
 }
 

@@ -37,8 +37,6 @@ function preparedQueries(db: Kysely<DB>, sql: Sql) {
       .innerJoin('dynamic_field_obj_id_name as o', 'o.object_id', 'v.object_id')
       .select(['v.field_id', 'v.value_text', 'v.value_date', 'v.value_int'])
       .where('o.object_type', '=', objectType).where('o.object_name', '=', objectName).orderBy('v.id')),
-    deleteDynamicFieldValues: sql.prepare((fieldId: number, objectId: number) => db.deleteFrom('dynamic_field_value')
-      .where('field_id', '=', fieldId).where('object_id', '=', objectId)),
     session: sql.prepare((sessionId: string) => db.selectFrom('sessions').select(['data_key', 'data_value']).where('session_id', '=', sessionId)),
     accessToken: sql.prepare((uuid: string) => db.selectFrom('access_token').selectAll().where('uuid', '=', uuid)),
   };
@@ -123,6 +121,15 @@ export class Repositories {
     if (key === 'UserTimeZone') this.caches.forgetTimeZone('Customer', login);
     await this.q.deleteCustomerPreference(login, key);
     if (value !== null) await this.q.insertCustomerPreference(login, key, value);
+  }
+
+  /** Several preferences at once (each key once): one delete and one insert, whatever their number. */
+  async setCustomerPreferences(login: string, values: Map<string, string | null>): Promise<void> {
+    if (values.size === 0) return;
+    if (values.has('UserTimeZone')) this.caches.forgetTimeZone('Customer', login);
+    await this.sql.run(this.db.deleteFrom('customer_preferences').where('user_id', '=', login).where('preferences_key', 'in', [...values.keys()]));
+    const rows = [...values].filter(([, v]) => v !== null).map(([k, v]) => ({ user_id: login, preferences_key: k, preferences_value: v }));
+    if (rows.length > 0) await this.sql.run(this.db.insertInto('customer_preferences').values(rows));
   }
 
   async renameCustomerPreferences(oldLogin: string, newLogin: string): Promise<void> {
@@ -330,12 +337,10 @@ export class Repositories {
     if (updates.length === 0) return;
     const objectId = await this.objectId(objectType, objectName, updates.some((u) => u.values.length > 0));
     if (objectId === undefined) return;
-    for (const { fieldId, values } of updates) {
-      await this.q.deleteDynamicFieldValues(fieldId, objectId);
-      if (values.length > 0) {
-        await this.sql.run(this.db.insertInto('dynamic_field_value').values(values.map((v) => ({ field_id: fieldId, object_id: objectId, ...v }))));
-      }
-    }
+    // One delete and one insert for all the fields: a multiselect's values keep their order (row ids ascend).
+    await this.sql.run(this.db.deleteFrom('dynamic_field_value').where('object_id', '=', objectId).where('field_id', 'in', updates.map((u) => u.fieldId)));
+    const rows = updates.flatMap(({ fieldId, values }) => values.map((v) => ({ field_id: fieldId, object_id: objectId, ...v })));
+    if (rows.length > 0) await this.sql.run(this.db.insertInto('dynamic_field_value').values(rows));
   }
 
   async renameDynamicFieldObject(objectType: string, oldName: string, newName: string): Promise<void> {
