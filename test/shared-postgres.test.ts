@@ -108,3 +108,31 @@ describe('Two instances on one PostgreSQL database', function () {
     expect({ Total: reporting.Total, InUse: reporting.InUse, Free: reporting.Free }).to.deep.equal({ Total: '7', InUse: '7', Free: '0' });
   });
 });
+
+describe('A burst of updates of one object on PostgreSQL', function () {
+  this.timeout(60_000);
+  let server: RunningServer;
+  before(async function () {
+    if (!testPostgres) this.skip();
+    server = await startServer({ POSTGRES_POOL_SIZE: '2' });
+  });
+  after(async () => { await server?.stop(); });
+
+  it('answers all 40 updates of one customer user on a pool of two connections, and a read of another meanwhile', async () => {
+    const sid = (await call(server.endpoint, 'SessionCreate', AGENT)).data.SessionID;
+    let pending = 40;
+    let firstAnswered: () => void;
+    const first = new Promise<void>((r) => { firstAnswered = r; });
+    const agent = new Agent({ keepAlive: true, maxSockets: 50 });
+    const updates = Array.from({ length: 40 }, (_, i) => post(server.endpoint, envelope('CustomerUserUpdate',
+      `<SessionID>${sid}</SessionID><ID>cust1</ID><UserPreferences><Key>Burst${i}</Key><Value>${i}</Value></UserPreferences>`), {}, 'POST', agent)
+      .then((r) => { pending -= 1; firstAnswered(); return parseResponse(r.text, 'CustomerUserUpdate'); }));
+    await first;   // the burst has reached the database: the other 39 wait for cust1
+    const read = await call(server.endpoint, 'CustomerUserGet', `<SessionID>${sid}</SessionID><CustomerUserID>cust2</CustomerUserID>`);
+    const stillPending = pending;
+    expect(read.data.CustomerUser.UserLogin).to.equal('cust2');
+    expect(stillPending, 'updates of cust1 not yet answered when the read of cust2 was').to.be.above(20);
+    expect((await Promise.all(updates)).map((d) => d.ID)).to.deep.equal(Array(40).fill('cust1'));
+    agent.destroy();
+  });
+});

@@ -110,7 +110,26 @@ export class PostgresEngine implements Engine {
     return engine;
   }
 
-  async run(work: UnitOfWork): Promise<unknown> {
+  /** The last unit queued for each object (serializeOn) in this process. */
+  private readonly objectQueues = new Map<string, Promise<unknown>>();
+
+  /**
+   * Units naming the same object wait for each other here first, without a connection, so that a burst of
+   * updates of one customer user holds one pooled connection, not all of them, and the rest of the traffic keeps
+   * being served; across instances the advisory lock in attempt() orders them.
+   */
+  run(work: UnitOfWork): Promise<unknown> {
+    const key = work.serializeOn;
+    if (key === undefined) return this.runNow(work);
+    const previous = this.objectQueues.get(key) ?? Promise.resolve();
+    const result = previous.then(() => this.runNow(work));
+    const tail = result.catch(() => undefined);
+    this.objectQueues.set(key, tail);
+    void tail.then(() => { if (this.objectQueues.get(key) === tail) this.objectQueues.delete(key); });
+    return result;
+  }
+
+  private async runNow(work: UnitOfWork): Promise<unknown> {
     const session = await this.acquire();
     try {
       for (let attempt = 0; ; attempt++) {
