@@ -35,7 +35,7 @@ const OBJECT_LOCKS = 0x6f747274;
  * would move them to this process's zone).
  */
 const asText = (v: string) => v;
-const types = {
+export const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     switch (oid) {
       case pg.types.builtins.INT8: case pg.types.builtins.NUMERIC: return Number;

@@ -3,7 +3,6 @@
 // on a worker thread and the caller waits for each synchronously (Atomics.wait), so tests read and write state
 // the same way whichever database the suite runs on (OTRS_GI_TEST_POSTGRES).
 import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
 import { registerFunctions } from '../../src/storage/sqlite.js';
 
@@ -56,32 +55,6 @@ function numbered(sql: string): string {
   return sql.replace(/'(?:[^']|'')*'|"[^"]*"|\?/g, (m) => (m === '?' ? `$${++n}` : m));
 }
 
-const workerSource = `
-const { workerData } = require('node:worker_threads');
-const pg = require(workerData.pgPath);
-const { url, port, signal } = workerData;
-const flag = new Int32Array(signal);
-const asText = (v) => v;
-const types = { getTypeParser(oid, format) {
-  if (oid === 20 || oid === 1700) return Number;
-  if (oid === 1114 || oid === 1184 || oid === 1082) return asText;
-  return pg.types.getTypeParser(oid, format);
-} };
-const client = new pg.Client({ connectionString: url, types });
-const ready = client.connect();
-port.on('message', async ({ text, values }) => {
-  let reply;
-  try {
-    await ready;
-    const r = await client.query(text, values);
-    reply = { rows: r.rows, changes: r.rowCount ?? 0 };
-  } catch (e) { reply = { error: e.message, code: e.code }; }
-  port.postMessage(reply);
-  Atomics.store(flag, 0, 1);
-  Atomics.notify(flag, 0);
-});
-port.on('close', () => client.end().catch(() => {}));
-`;
 
 class SyncPostgres implements TestDatabase {
   readonly dialect = 'postgres';
@@ -92,8 +65,7 @@ class SyncPostgres implements TestDatabase {
   constructor(url: string) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    const pgPath = createRequire(import.meta.url).resolve('pg');
-    this.worker = new Worker(workerSource, { eval: true, workerData: { url, port: port2, signal: this.flag.buffer, pgPath }, transferList: [port2] });
+    this.worker = new Worker(new URL('./sync-postgres-worker.js', import.meta.url), { workerData: { url, port: port2, signal: this.flag.buffer }, transferList: [port2] });
     this.worker.unref();
   }
 
