@@ -91,13 +91,16 @@ async function otrsBcrypt(stored: string, password: string): Promise<string | nu
   return `BCRYPT:${m[1]}:${m[2]}:${(await bcrypt.hash(password, setting)).slice(setting.length)}`;
 }
 
+/** The cost OTRS writes its bcrypt hashes with, and so this server too. */
+export const OTRS_BCRYPT_COST = 12;
+
 const SALT_CHARACTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /**
  * A new hash in OTRS's own bcrypt form, with a random 16-character salt as OTRS makes it: what an OTRS that
  * shares the database (CryptType bcrypt) reads, unlike argon2id.
  */
-export async function otrsBcryptHash(password: string, cost = 12): Promise<string> {
+export async function otrsBcryptHash(password: string, cost = OTRS_BCRYPT_COST): Promise<string> {
   const salt = Array.from({ length: 16 }, () => SALT_CHARACTERS[randomInt(SALT_CHARACTERS.length)]).join('');
   return (await otrsBcrypt(`BCRYPT:${cost}:${salt}:`, password))!;
 }

@@ -4,7 +4,7 @@
 // move to the current format on their next successful login.
 import { createHmac, randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
-import { otrsBcryptHash, verifyLegacy } from './LegacyPassword.js';
+import { OTRS_BCRYPT_COST, otrsBcryptHash, verifyLegacy } from './LegacyPassword.js';
 
 /** The form new hashes take: argon2id, or `BCRYPT:cost:salt:hash`, which OTRS itself verifies. */
 export type PasswordHashFormat = 'argon2id' | 'otrs-bcrypt';
@@ -76,10 +76,10 @@ export class PasswordHasher {
     return argon2.hash(password, { type: argon2.argon2id, ...this.params });
   }
 
-  /** Whether a verified hash is in the current form (else it is replaced at this login). */
+  /** Whether a verified hash is of the current kind and made with the current parameters (else it is replaced at this login). */
   private current(stored: string): boolean {
-    if (this.opts.format === 'otrs-bcrypt') return /^BCRYPT:12:/.test(stored);
-    return stored.startsWith('$argon2') && !argon2.needsRehash(stored, this.params);
+    if (!this.ofCurrentKind(stored)) return false;
+    return this.opts.format === 'otrs-bcrypt' ? stored.startsWith(`BCRYPT:${OTRS_BCRYPT_COST}:`) : !argon2.needsRehash(stored, this.params);
   }
 
   /** Spends the time of one verification without a stored hash (unknown login). Always fails. */
