@@ -92,6 +92,12 @@ export interface Config extends LoginThrottleConfig {
   userApproverGroups: string[];
   /** Field rights: `<Object>.<Field>` -> groups in which rw lets an agent change it (FIELD_RIGHTS); others may. */
   fieldRights: Record<string, string[]>;
+  /** Customer add-on forms and search bounds (issue 15): ACCOUNT_ACTIVATION otrs (OTRS's rules: any account may be
+   * valid) or strict (valid only with a password and, for a customer user, an existing company); the longest search
+   * pattern and the most values of one search parameter. */
+  accountActivation: 'otrs' | 'strict';
+  searchMaxPatternLength: number;
+  searchMaxValues: number;
 }
 
 function fieldRights(src: Source, key: string): Record<string, string[]> {
@@ -118,6 +124,11 @@ function licenceModules(src: Source, key: string): LicenceModule[] {
 }
 
 type Source = Record<string, string | undefined>;
+
+function accountActivation(v: string): Config['accountActivation'] {
+  if (v !== 'otrs' && v !== 'strict') throw new Error(`ACCOUNT_ACTIVATION=${v} is not otrs or strict`);
+  return v;
+}
 
 function hashFormat(v: string): PasswordHashFormat | undefined {
   if (v === '') return undefined;
@@ -250,5 +261,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     userAddNeedsApproval: bool(src, 'USER_ADD_APPROVAL', false),
     userApproverGroups: str(src, 'USER_APPROVER_GROUPS', 'admin').split(',').map((s) => s.trim()).filter(Boolean),
     fieldRights: fieldRights(src, 'FIELD_RIGHTS'),
+    // Customer add-on forms and search bounds (issue 15).
+    accountActivation: accountActivation(str(src, 'ACCOUNT_ACTIVATION', 'otrs')),
+    searchMaxPatternLength: int(src, 'SEARCH_MAX_PATTERN_LENGTH', 250, 1),
+    searchMaxValues: int(src, 'SEARCH_MAX_VALUES', 1000, 1),
   };
 }

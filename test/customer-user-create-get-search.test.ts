@@ -67,8 +67,6 @@ describe('CustomerUserCreate, CustomerUserGet, CustomerUserSearch', function () 
       ['an invalid address', newUser('x7').replace('x7@acme-demo.test', 'x7@@acme'), 'InvalidEmail', 'Invalid syntax'],
       ['ValidID 9', newUser('x8').replace('<ValidID>1</ValidID>', '<ValidID>9</ValidID>'), 'InvalidValidID'],
       ['another Source', newUser('x9', '<Source>CustomerUser1</Source>'), 'InvalidParameter', 'Source'],
-      ['a valid account without password', newUser('x10').replace('<UserPassword>Welcome-2026</UserPassword>', ''), 'CannotActivate', 'no password is set'],
-      ['a valid account in a company that does not exist', newUser('x11').replace('<UserCustomerID>ACME</UserCustomerID>', '<UserCustomerID>GHOST</UserCustomerID>'), 'CannotActivate', "company 'GHOST' does not exist"],
       ['an unknown multiselect value', newUser('x12', '<DynamicField><Name>Skills</Name><Value>COBOL</Value></DynamicField>'), 'InvalidParameter', 'Skills'],
     ];
     for (const [what, inner, reason, part] of rejected) {

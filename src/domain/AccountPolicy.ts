@@ -41,8 +41,17 @@ export function checkLoginLength(login: string, min: number): void {
 }
 
 /**
- * An account may only become valid when it can log in: it has a login and a password and, for a customer user,
- * belongs to an existing company. `missing` lists what is not there.
+ * ACCOUNT_ACTIVATION: `otrs` (the default) keeps OTRS's rules, under which any account may be valid (a customer
+ * user added without a password cannot log in, CustomerUser/DB.pm; an agent gets a random one, User.pm);
+ * `strict` lets an account become valid only when it can log in (issue 5).
+ */
+export interface ActivationPolicy { accountActivation: 'otrs' | 'strict' }
+
+export const strictActivation = (policy: ActivationPolicy) => policy.accountActivation === 'strict';
+
+/**
+ * Under the strict policy an account may only become valid when it can log in: it has a login and a password
+ * and, for a customer user, belongs to an existing company. `missing` lists what is not there.
  */
 export function checkActivation(kind: string, missing: string[]): void {
   if (missing.length > 0) throw new DomainError('CannotActivate', `The ${kind} cannot be made valid: ${missing.join('; ')}!`);

@@ -9,7 +9,7 @@ import { mapChanges } from './FieldMap.js';
 import { companyFields } from './CustomerCompany.js';
 import { checkEmail, checkMailExchanger, type EmailCheckConfig } from './CheckItem.js';
 import { prepareDynamicFieldUpdates, recordValue, type DynamicFieldInput } from './DynamicField.js';
-import { checkActivation, checkLicence, checkLoginLength, checkPassword, type PasswordPolicy } from './AccountPolicy.js';
+import { checkActivation, checkLicence, checkLoginLength, checkPassword, strictActivation, type ActivationPolicy, type PasswordPolicy } from './AccountPolicy.js';
 import type { PasswordHasher } from './Password.js';
 
 export const OBJECT_TYPE = 'CustomerUser';
@@ -126,7 +126,7 @@ export interface CustomerUserCreateRequest extends CustomerUserChangeSet {
   Source?: string;
 }
 
-export interface CustomerUserPolicy extends EmailCheckConfig, PasswordPolicy {
+export interface CustomerUserPolicy extends EmailCheckConfig, PasswordPolicy, ActivationPolicy {
   customerUserEmailUniqCheck: boolean;
   dynamicFieldAutoCreate: boolean;
   customerUserMaxValid: number;
@@ -182,7 +182,7 @@ async function checkAccount(repos: Repositories, before: (AccountState & { id: n
     && await repos.customerUserEmailTaken(after.email, before?.id ?? -1)) {
     throw new DomainError('EmailInUse', `The email address '${after.email}' is already in use for another customer user!`);
   }
-  if (after.validId === 1 && (becomesValid || before?.customerId !== after.customerId)) {
+  if (strictActivation(policy) && after.validId === 1 && (becomesValid || before?.customerId !== after.customerId)) {
     const missing: string[] = [];
     if (!after.hasPassword) missing.push('no password is set');
     if (!(await repos.customerCompanies.byId(after.customerId))) missing.push(`company '${after.customerId}' does not exist`);
@@ -217,9 +217,10 @@ export async function customerUserUpdate(repos: Repositories, req: CustomerUserU
   }
 
   if (req.ValidID !== undefined) checkValidID(req.ValidID);
-  // Removing the password removes the ability to log in: the account stays, and is no longer valid.
+  // Removing the password removes the ability to log in: under the strict policy the account stays, and is no
+  // longer valid.
   let validId = req.ValidID ?? row.valid_id;
-  if (passwordHash === null) {
+  if (passwordHash === null && strictActivation(policy)) {
     if (req.ValidID === 1) checkActivation('customer user', ['the password is being removed']);
     if (validId === 1) validId = 2;
   }
@@ -283,7 +284,7 @@ export interface CustomerUserSearchRequest {
   /** Map var -> pattern (exact, or with * wildcards), ANDed. */
   criteria: Partial<Record<'UserLogin' | CustomerUserField, string>>;
   valid: boolean;
-  orderBy: Array<{ field: 'UserLogin' | 'UserCustomerID'; direction: 'Up' | 'Down' }>;
+  orderBy: Array<{ field: 'UserLogin' | CustomerUserField; direction: 'Up' | 'Down' }>;
   limit?: number;
 }
 

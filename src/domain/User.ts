@@ -6,7 +6,7 @@ import { dbTimestamp } from '../storage/time.js';
 import { DomainError } from './errors.js';
 import { checkValidID } from './Valid.js';
 import { checkEmail, type EmailCheckConfig } from './CheckItem.js';
-import { checkActivation, checkLicence, checkPassword, type PasswordPolicy } from './AccountPolicy.js';
+import { checkActivation, checkLicence, checkPassword, strictActivation, type ActivationPolicy, type PasswordPolicy } from './AccountPolicy.js';
 import type { PasswordHasher } from './Password.js';
 import { nowStamp } from './Auth.js';
 
@@ -156,7 +156,7 @@ export interface UserLifecycleChange {
   callerMayApprove: boolean;
 }
 
-export interface UserPolicy extends EmailCheckConfig, PasswordPolicy {
+export interface UserPolicy extends EmailCheckConfig, PasswordPolicy, ActivationPolicy {
   /** Valid agents at most (the agent licence pool); 0: no limit. */
   agentMaxValid: number;
   licenceModules: LicenceModule[];
@@ -293,7 +293,7 @@ export async function userAdd(repos: Repositories, req: UserChangeSet & { Login:
   checkPreferences(req.preferences, validId === 1, policy);
   if (req.UserPassword) await checkPassword(req.UserPassword, [], policy, passwords);
   if (validId === 1) {
-    checkActivation('agent', passwordHash ? [] : ['no password is set']);
+    if (strictActivation(policy)) checkActivation('agent', passwordHash ? [] : ['no password is set']);
     await checkLicence(repos, 'agent', policy.agentMaxValid);
   }
   const writeMemberships = await prepareMemberships(repos, req, undefined, policy.licenceModules);
@@ -336,7 +336,7 @@ export async function userUpdate(repos: Repositories, req: UserChangeSet & UserL
   // Removing the password removes the ability to log in: the agent stays, and is no longer valid. So does
   // retiring it; and an agent that waits for approval cannot be made valid yet.
   const blockers = [
-    ...(passwordHash === null ? ['the password is being removed'] : []),
+    ...(passwordHash === null && strictActivation(policy) ? ['the password is being removed'] : []),
     ...(deleted ? ['it is retired (Deleted 0 restores it)'] : []),
     ...(waiting ? ['it is waiting for approval'] : []),
   ];
@@ -351,7 +351,7 @@ export async function userUpdate(repos: Repositories, req: UserChangeSet & UserL
     await checkPassword(req.UserPassword, [row.pw, ...await repos.passwordHistory(OBJECT_TYPE, row.id)].filter((h): h is string => !!h), policy, passwords);
   }
   if (becomesValid) {
-    checkActivation('agent', (passwordHash === undefined ? row.pw !== null : passwordHash !== null) ? [] : ['no password is set']);
+    if (strictActivation(policy)) checkActivation('agent', (passwordHash === undefined ? row.pw !== null : passwordHash !== null) ? [] : ['no password is set']);
     await checkLicence(repos, 'agent', policy.agentMaxValid);
   }
   const mainGroup = prefs.find((p) => p.preferences_key === MAIN_GROUP)?.preferences_value ?? '';

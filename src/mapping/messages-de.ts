@@ -33,6 +33,21 @@ export const de: CatalogueEntry[] = [
   ['You may not change {0} (FIELD_RIGHTS)!', 'Sie dürfen {0} nicht ändern (FIELD_RIGHTS)!'],
   ["ValidID '{0}' is invalid: it must be 1 (valid), 2 (invalid) or 3 (invalid-temporarily)!", "Die ValidID '{0}' ist ungültig: erlaubt sind 1 (gültig), 2 (ungültig) und 3 (vorübergehend ungültig)!"],
 
+  // The customer add-ons' forms and the search bounds (issue 15).
+  ['{0} parameter is missing or not valid!', 'Der Parameter {0} fehlt oder ist ungültig!'],
+  ['Parameter {0} is given twice with different values!', 'Der Parameter {0} ist zweimal mit verschiedenen Werten angegeben!'],
+  ['Parameter {0} is not a search parameter beside {1}!', 'Der Parameter {0} ist neben {1} kein Suchparameter!'],
+  ['Search parameter {0} is not supported by this server!', 'Der Suchparameter {0} wird von diesem Server nicht unterstützt!'],
+  ['Search parameter {0} is unknown!', 'Der Suchparameter {0} ist unbekannt!'],
+  ['Parameter {0} has more than {1} values (SEARCH_MAX_VALUES)!', 'Der Parameter {0} hat mehr als {1} Werte (SEARCH_MAX_VALUES)!'],
+  ['Parameter {0} is longer than {1} characters (SEARCH_MAX_PATTERN_LENGTH)!', 'Der Parameter {0} ist länger als {1} Zeichen (SEARCH_MAX_PATTERN_LENGTH)!'],
+  ['Parameter Search has more than {0} words (SEARCH_MAX_VALUES)!', 'Der Parameter Search hat mehr als {0} Wörter (SEARCH_MAX_VALUES)!'],
+  ['Parameter CustomerUser is invalid (must be a structure of customer user fields)!', 'Der Parameter CustomerUser ist ungültig (eine Struktur mit Feldern des Kundenbenutzers erwartet)!'],
+  ['Parameter CustomerUser->Password and CustomerUser->UserPassword differ!', 'Die Parameter CustomerUser->Password und CustomerUser->UserPassword unterscheiden sich!'],
+  ['Parameter {0} is given both inside CustomerUser and beside it!', 'Der Parameter {0} ist sowohl in CustomerUser als auch daneben angegeben!'],
+  ['Parameter ID and CustomerUserID name different customer users!', 'Die Parameter ID und CustomerUserID nennen verschiedene Kundenbenutzer!'],
+  ["UserCustomerID '{0}' does not exist!", "Die UserCustomerID '{0}' existiert nicht!"],
+
   // Not found, already there.
   ['No agent found for the given UserID or Login!', 'Für die angegebene UserID oder den Login wurde kein Agent gefunden!'],
   ["No agent found with UserID '{0}'!", "Es gibt keinen Agenten mit der UserID '{0}'!"],

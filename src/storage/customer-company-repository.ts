@@ -11,12 +11,15 @@ export type CustomerCompanyChanges = Updateable<CustomerCompanyTable>;
 export interface CompanySearch {
   /** OTRS search patterns: exact, or `*` for any run of characters; case-insensitive; `%` and `_` are literal. Any of the ids matches. */
   customerIds?: string[];
-  name?: string;
+  /** Patterns on other columns (name, city, ...), ANDed. */
+  conditions: Array<{ column: CompanyColumn; pattern: string }>;
   validOnly: boolean;
-  sortBy: 'customer_id' | 'name';
-  descending: boolean;
+  /** Sort keys in order; ties are broken by customer_id in the first key's direction. */
+  orderBy: Array<{ column: CompanyColumn; descending: boolean }>;
   limit?: number;
 }
+
+export type CompanyColumn = 'customer_id' | 'name' | 'street' | 'zip' | 'city' | 'country' | 'url' | 'comments';
 
 export class CustomerCompanyRepository {
   private readonly byIdQuery;
@@ -63,16 +66,15 @@ export class CustomerCompanyRepository {
 
   /** CustomerCompanySearchDetail: the matching ids in code-point order of the sort column (ties by id), optionally limited. */
   async search(s: CompanySearch): Promise<string[]> {
-    const direction = s.descending ? 'desc' : 'asc';
     let q = this.db.selectFrom('customer_company').select('customer_id');
     if (s.customerIds !== undefined && s.customerIds.length > 0) {
       const ids = s.customerIds;
       q = q.where((eb) => eb.or(ids.map((id) => matches(this.dialect, 'customer_id', id))));
     }
-    if (s.name !== undefined) q = q.where(matches(this.dialect, 'name', s.name));
+    for (const c of s.conditions) q = q.where(matches(this.dialect, c.column, c.pattern));
     if (s.validOnly) q = q.where('valid_id', '=', 1);
-    q = q.orderBy(s.sortBy, direction);
-    if (s.sortBy !== 'customer_id') q = q.orderBy('customer_id', direction);
+    for (const o of s.orderBy) q = q.orderBy(o.column, o.descending ? 'desc' : 'asc');
+    if (!s.orderBy.some((o) => o.column === 'customer_id')) q = q.orderBy('customer_id', s.orderBy[0]?.descending === false ? 'asc' : 'desc');
     if (s.limit !== undefined) q = q.limit(s.limit);
     return this.sql.column(q);
   }

@@ -40,7 +40,8 @@ const LICENCE_EXCEEDED: ErrorBlock = {
   ErrorCode: 'CustomerUserUpdate.LicenceExceeded',
   ErrorMessage: 'CustomerUserUpdate: 3 of 3 customer user licences are in use: make another customer user invalid first!',
 };
-const LICENCE_POOL = { CUSTOMER_USER_MAX_VALID: '3' };
+// The day's activation step is the strict policy's (ACCOUNT_ACTIVATION=strict; OTRS's default lets it through).
+const LICENCE_POOL = { CUSTOMER_USER_MAX_VALID: '3', ACCOUNT_ACTIVATION: 'strict' };
 
 /** What both scripts report for one call; each client adds its own fields (how its failures show, what it sent). */
 export interface AdminCall {

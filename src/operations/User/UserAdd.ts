@@ -4,7 +4,9 @@
 // the preferences UserLanguage, UserTimeZone, UserComment; Group entries (Name, Permission...) and Role names.
 // Admin-group agents only. The answer is the new UserID and the record, as UserGet shows it.
 import { userAdd, userDataGet } from '../../domain/User.js';
+import { randomBytes } from 'node:crypto';
 import { newPasswordHash } from '../../domain/Password.js';
+import { strictActivation } from '../../domain/AccountPolicy.js';
 import { authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, returnError, withDomainErrors } from '../common.js';
 import type { Client, Operation, OperationResult, RequestData, Services } from '../operation.js';
 import { answerShape, checkFieldRights, shapeAnswer } from '../fields.js';
@@ -37,7 +39,11 @@ export class UserAdd implements Operation {
 
     return withDomainErrors(op, async () => {
       const changes = toUserChangeSet(request);
-      const passwordHash = await newPasswordHash(changes.UserPassword, this.s.passwords);
+      // Without a password OTRS's UserAdd sets a random one that nobody is told (User.pm): the agent is valid and
+      // logs in once a password is set. The strict policy (ACCOUNT_ACTIVATION) refuses to make it valid instead.
+      const passwordHash = changes.UserPassword || strictActivation(this.s.config)
+        ? await newPasswordHash(changes.UserPassword, this.s.passwords)
+        : await this.s.passwords.hash(randomBytes(24).toString('base64url'));
       const record = await this.s.storage.transaction(async (repos) => {
         const id = await userAdd(repos, { ...changes, Login: request.Login as string, ValidID: changes.ValidID! }, Number(caller.UserID),
           this.s.config, this.s.passwords, passwordHash);

@@ -66,7 +66,8 @@ export function unnestUser(op: string, data: RequestMap, adding: boolean): { fla
   }
   const { User: _, ...flat } = data;
   for (const [key, value] of Object.entries(nested)) {
-    const name = key === 'UserLogin' ? 'Login' : key;
+    // A Password inside User is the agent's, never the caller's credential (issue 15).
+    const name = key === 'UserLogin' ? 'Login' : key === 'Password' ? 'UserPassword' : key;
     if (flat[name] !== undefined) return { error: returnError(op, 'InvalidParameter', `Parameter ${key} is given both inside User and beside it!`) };
     flat[name] = value;
   }
