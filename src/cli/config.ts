@@ -26,11 +26,16 @@ async function check(args: string[], io: Output): Promise<void> {
     throw new CliError(`database ${where}: ${(e as Error).message}`);
   }
   try {
+    const kind = storage.schema === 'otrs' ? 'an existing OTRS database' : 'this server\'s schema';
+    const engine = isPostgresUrl(config.databaseUrl) ? 'PostgreSQL' : 'SQLite';
+    if (storage.pendingMigrations > 0) {
+      // Tables may not exist yet: the next start creates them; nothing to count before.
+      io.out(`Database: ${where} (${engine}, ${kind}): ${storage.pendingMigrations} migrations to run at the next start`);
+      return;
+    }
     const [agents, validAgents, customerUsers] = await storage.read(async (repos) =>
       [(await repos.countUsers()) - 1, await repos.countValidUsers(), await repos.countValidCustomerUsers()]);
-    const kind = storage.schema === 'otrs' ? 'an existing OTRS database' : 'this server\'s schema';
-    const migrations = storage.pendingMigrations > 0 ? `, ${storage.pendingMigrations} migrations to run at the next start` : '';
-    io.out(`Database: ${where} (${isPostgresUrl(config.databaseUrl) ? 'PostgreSQL' : 'SQLite'}, ${kind}${migrations}): `
+    io.out(`Database: ${where} (${engine}, ${kind}): `
       + `${Math.max(0, agents)} agents (${validAgents} valid), ${customerUsers} valid customer users`);
     if (agents <= 0) io.out('  No agent yet: create one with  otrs-gi user add --user-name ... --group admin --group users');
   } finally { await storage.close(); }
