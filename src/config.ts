@@ -98,6 +98,8 @@ export interface Config extends LoginThrottleConfig {
   accountActivation: 'otrs' | 'strict';
   searchMaxPatternLength: number;
   searchMaxValues: number;
+  /** Operator: extra web service definitions (WEBSERVICE_FILES, comma-separated *.webservice.json paths). */
+  webserviceFiles: string[];
 }
 
 function fieldRights(src: Source, key: string): Record<string, string[]> {
@@ -178,13 +180,69 @@ function nameFields(v: string): string[] {
   return fields;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  let src: Source = { ...env };
-  if (env.CONFIG_FILE) {
-    const file = JSON.parse(readFileSync(env.CONFIG_FILE, 'utf8')) as Record<string, unknown>;
-    // The environment wins over the file, so one setting can be overridden for one run.
-    src = { ...Object.fromEntries(Object.entries(file).map(([k, v]) => [k, String(v)])), ...env };
+/** The settings of CONFIG_FILE as strings, like environment variables; every problem names the file. */
+function readConfigFile(path: string): Source {
+  let text: string;
+  try { text = readFileSync(path, 'utf8'); } catch (e) {
+    throw new Error(`CONFIG_FILE ${path} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  let file: unknown;
+  try { file = JSON.parse(text); } catch (e) {
+    throw new Error(`CONFIG_FILE ${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (file === null || typeof file !== 'object' || Array.isArray(file)) {
+    throw new Error(`CONFIG_FILE ${path} must hold one JSON object of settings ({"PORT": 8080, ...})`);
+  }
+  const settings: Source = {};
+  for (const [key, value] of Object.entries(file)) {
+    if (value === null) continue;
+    if (!['string', 'number', 'boolean'].includes(typeof value)) throw new Error(`CONFIG_FILE ${path}: ${key} must be a string, a number or a boolean`);
+    settings[key] = typeof value === 'boolean' ? (value ? '1' : '0') : String(value);
+  }
+  return settings;
+}
+
+/** Edit distance, for naming the setting a misspelt key meant. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}
+
+export function nearest(key: string, known: Iterable<string>): string | undefined {
+  let best: { name: string; d: number } | undefined;
+  for (const name of known) {
+    const d = distance(key.toUpperCase(), name);
+    if (!best || d < best.d) best = { name, d };
+  }
+  return best && best.d <= Math.max(2, Math.floor(key.length / 3)) ? best.name : undefined;
+}
+
+/**
+ * The configuration from the environment and CONFIG_FILE. A key in the file that no setting reads is refused (a
+ * misspelt key would otherwise be ignored silently): the keys known are exactly those buildConfig reads, so a
+ * new setting needs no second list. (Every setting is read on every load, whatever the others say.)
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  if (!env.CONFIG_FILE) return buildConfig({ ...env });
+  const file = readConfigFile(env.CONFIG_FILE);
+  const read = new Set<string>();
+  // The environment wins over the file, so one setting can be overridden for one run.
+  const src = new Proxy<Source>({ ...file, ...env }, { get: (target, key: string) => { read.add(key); return target[key]; } });
+  const config = buildConfig(src);
+  for (const key of Object.keys(file)) {
+    if (read.has(key)) continue;
+    const meant = nearest(key, read);
+    throw new Error(`CONFIG_FILE ${env.CONFIG_FILE}: unknown setting ${key}${meant ? ` (did you mean ${meant}?)` : ''}`);
+  }
+  return config;
+}
+
+function buildConfig(src: Source): Config {
   const logLevel = str(src, 'LOG_LEVEL', 'info');
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new Error(`LOG_LEVEL=${logLevel} is not debug|info|warn|error`);
   const unknown = str(src, 'UNKNOWN_WEBSERVICE_RESPONSE', 'close');
@@ -265,5 +323,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accountActivation: accountActivation(str(src, 'ACCOUNT_ACTIVATION', 'otrs')),
     searchMaxPatternLength: int(src, 'SEARCH_MAX_PATTERN_LENGTH', 250, 1),
     searchMaxValues: int(src, 'SEARCH_MAX_VALUES', 1000, 1),
+    // Operator: extra web service definitions.
+    webserviceFiles: str(src, 'WEBSERVICE_FILES', '').split(',').map((s) => s.trim()).filter(Boolean),
   };
 }

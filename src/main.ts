@@ -1,42 +1,42 @@
 // Starts the service: configuration, storage (migrated, demo data on an empty database), web services and
 // their WSDLs, the HTTP server; prints where it listens. SIGTERM/SIGINT stop it cleanly.
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { loadConfig } from './config.js';
 import { Logger } from './log.js';
 import { setTimeZone } from './storage/time.js';
-import { Storage, displayUrl } from './storage/database.js';
-import { PasswordHasher } from './domain/Password.js';
+import { displayUrl } from './storage/database.js';
 import { Auth } from './domain/Auth.js';
 import { Sessions } from './domain/Session.js';
 import { AccessTokens } from './domain/AccessToken.js';
 import { DEMO, ensureDemoData } from './domain/DemoData.js';
-import { loadWebservices, WebserviceRegistry, type Webservice } from './webservices/webservice.js';
-import { loadWsdl, type LoadedWsdl } from './transport/soap/wsdl.js';
 import { Provider } from './provider.js';
 import { createHttpServer, drain } from './server.js';
 import type { Services } from './operations/operation.js';
+import { loadWebserviceDefinitions, openStorage, passwordHasher } from './app.js';
 
-const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** Listens, or fails with one sentence an operator can act on (Node's own error is a stack trace). */
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      const where = `${host}:${port}`;
+      if (e.code === 'EADDRINUSE') reject(new Error(`port ${port} is already in use on ${host} (EADDRINUSE): stop the other process or set PORT`));
+      else if (e.code === 'EACCES') reject(new Error(`no permission to listen on ${where} (EACCES): use a port above 1023 or set PORT`));
+      else if (e.code === 'EADDRNOTAVAIL') reject(new Error(`HOST ${host} is not an address of this machine (EADDRNOTAVAIL)`));
+      else reject(new Error(`cannot listen on ${where}: ${e.message}`));
+    });
+    server.listen(port, host, resolve);
+  });
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = Logger.create(config.logLevel);
   setTimeZone(config.otrsTimeZone);
-  const storage = await Storage.open({
-    url: config.databaseUrl, synchronous: config.sqliteSynchronous, cacheTtlMs: config.cacheTtlMs,
-    postgres: {
-      poolSize: config.postgresPoolSize, statementTimeoutMs: config.postgresStatementTimeoutMs,
-      connectTimeoutMs: config.postgresConnectTimeoutMs, serializationRetries: config.postgresSerializationRetries,
-    },
-  });
-  const passwords = new PasswordHasher({
-    // On an OTRS database OTRS may still read, new hashes are in a form it verifies.
-    format: config.passwordHashFormat ?? (storage.schema === 'otrs' ? 'otrs-bcrypt' : 'argon2id'),
-    memoryKiB: config.argon2MemoryKiB, timeCost: config.argon2TimeCost, legacyPlain: config.legacyPasswordPlain,
-    cacheSeconds: config.passwordCacheSeconds, cacheMaxEntries: config.passwordCacheMaxEntries,
-  });
+  // Web services first: a bad definition is reported before the database is touched.
+  const { registry, wsdls } = await loadWebserviceDefinitions(config);
+  const storage = await openStorage(config);
+  const passwords = passwordHasher(config, storage);
   const accessTokens = new AccessTokens(storage, config);
   await accessTokens.init();
   const services: Services = {
@@ -47,20 +47,9 @@ async function main(): Promise<void> {
   // Demo rows never go into an existing OTRS database.
   const createdDemo = config.demoData && storage.schema === 'own' ? await ensureDemoData(storage, passwords) : false;
 
-  const extra = (process.env.WEBSERVICE_FILES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const registry = new WebserviceRegistry(loadWebservices(join(projectRoot, 'wsdl'), extra));
-  const wsdls = new Map<Webservice, LoadedWsdl>();
-  for (const ws of registry.all()) {
-    if (!ws.WSDL) continue;
-    const wsdl = await loadWsdl(ws.WSDL);
-    const missing = Object.keys(ws.Provider.Operation).filter((op) => !wsdl.operations.includes(op));
-    if (missing.length > 0) throw new Error(`${ws.WSDL} does not describe ${missing.join(', ')} of web service ${ws.Name}`);
-    wsdls.set(ws, wsdl);
-  }
-
   const provider = new Provider(registry, services, config, log, wsdls);
   const server = createHttpServer(provider, config, log, () => storage.ping());
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  try { await listen(server, config.port, config.host); } catch (e) { await storage.close().catch(() => undefined); throw e; }
   const { port } = server.address() as AddressInfo;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
   const base = `http://${shownHost}:${port}/otrs/nph-genericinterface.pl`;
@@ -71,7 +60,8 @@ async function main(): Promise<void> {
     `  NameSpace: ${registry.all()[0]?.Provider.Transport.Config.NameSpace ?? ''}`,
     `  Health:   http://${shownHost}:${port}/health`,
   ];
-  if (config.demoData && storage.schema === 'own') {
+  // The credentials only when this start made them: once changed, printing the demo passwords would mislead.
+  if (createdDemo) {
     lines.push(`  Demo agent:          ${DEMO.agent.login} / ${DEMO.agent.password}   (groups admin, users: rw)`);
     for (const c of DEMO.customers) lines.push(`  Demo customer user:  ${c.login} / ${c.password}   (company ${DEMO.company.id})`);
   }
@@ -93,6 +83,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: Error) => {
-  process.stderr.write(`otrs-gi could not start: ${e.message}\n`);
+  // One line: what went wrong, never a stack.
+  process.stderr.write(`otrs-gi could not start: ${String(e?.message ?? e).replace(/\s*\n\s*/g, ' ')}\n`);
   process.exit(1);
 });

@@ -99,7 +99,7 @@ export class Provider {
 }
 
 /** The caller's X-Request-ID when it is a plain token, else this process's next one: ties a request's log lines together. */
-function requestId(req: IncomingMessage): string {
+export function requestId(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
   if (typeof given === 'string' && /^[A-Za-z0-9._:-]{1,64}$/.test(given)) return given;
   return `${REQUEST_ID_PREFIX}-${(++requestCount).toString(36)}`;

@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import express from 'express';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
-import type { Provider } from './provider.js';
+import { requestId, type Provider } from './provider.js';
 
 const GENERIC_INTERFACE = /nph-genericinterface\.pl/;
 
@@ -45,8 +45,15 @@ export function createHttpServer(provider: Provider, config: Config, log: Logger
     // path unanchored (dialect §1.2, §2.1).
     const url = req.url ?? '';
     const q = url.indexOf('?');
-    if (GENERIC_INTERFACE.test(q < 0 ? url : url.slice(0, q))) genericInterface(req, res);
-    else app(req, res);
+    const path = q < 0 ? url : url.slice(0, q);
+    if (GENERIC_INTERFACE.test(path)) { genericInterface(req, res); return; }
+    // What Express answers (the health check, 404s) is logged like a GenericInterface request (provider.ts).
+    const started = process.hrtime.bigint();
+    res.once('close', () => log.child({ reqId: requestId(req) }).info('request', {
+      method: req.method, path, status: res.statusCode, ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
+      client: req.socket.remoteAddress, complete: res.writableFinished,
+    }));
+    app(req, res);
   });
   server.keepAliveTimeout = config.keepAliveTimeoutMs;
   server.maxConnections = config.maxConnections;

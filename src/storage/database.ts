@@ -18,6 +18,11 @@ export interface StorageOptions {
   /** How long read caches (cache.ts) trust what they read; 0: no caching. */
   cacheTtlMs?: number;
   postgres?: Partial<PostgresOptions>;
+  /**
+   * Only look (`config check`): nothing is created or migrated; a SQLite file must exist and is opened read-only.
+   * `pendingMigrations` then tells how many migrations the next start would run.
+   */
+  readOnly?: boolean;
 }
 
 export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//i.test(url);
@@ -32,12 +37,21 @@ export function displayUrl(url: string): string {
   } catch { return 'postgres://(unparsable URL)'; }
 }
 
+/** Migrations not yet run on this database (read from Kysely's bookkeeping; nothing is written). */
+async function pending(db: Kysely<DB>, dialect: Dialect): Promise<number> {
+  const migrations = await new Migrator({ db, provider: migrationProvider(dialect) }).getMigrations();
+  return migrations.filter((m) => m.executedAt === undefined).length;
+}
+
 async function migrate(db: Kysely<DB>, dialect: Dialect): Promise<void> {
   const { error } = await new Migrator({ db, provider: migrationProvider(dialect) }).migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
 }
 
 export class Storage {
+  /** Set when opened read-only: the migrations a normal start would still run. */
+  pendingMigrations = 0;
+
   private constructor(private readonly engine: Engine, private readonly caches: ReadCaches, readonly schema: SchemaKind = 'own') {}
 
   static async open(opts: StorageOptions): Promise<Storage> {
@@ -48,8 +62,14 @@ export class Storage {
       try {
         const found = await inspectSchema(db);
         if (found.kind === 'own') {
-          await migrate(db, 'postgres');
-          return new Storage(await PostgresEngine.start(opts.url, db, caches, pgOptions), caches);
+          const waiting = opts.readOnly ? await pending(db, 'postgres') : (await migrate(db, 'postgres'), 0);
+          const storage = new Storage(await PostgresEngine.start(opts.url, db, caches, pgOptions), caches);
+          storage.pendingMigrations = waiting;
+          return storage;
+        }
+        if (opts.readOnly) {
+          const otrsDb = found.groupsTable === 'groups' ? db : db.withPlugin(new GroupsTablePlugin());
+          return new Storage(await PostgresEngine.start(opts.url, otrsDb, caches, pgOptions), caches, 'otrs');
         }
         // An existing OTRS database: its tables are used as they are; only this server's own tables are added.
         await createOwnTables(db, 'postgres');
@@ -57,9 +77,12 @@ export class Storage {
         return new Storage(await PostgresEngine.start(opts.url, otrsDb, caches, pgOptions), caches, 'otrs');
       } catch (e) { await db.destroy().catch(() => { /* never connected */ }); throw e; }
     }
-    const { db, sqlite } = openSqlite(opts.url.replace(/^sqlite:(\/\/)?/, ''), opts.synchronous ?? 'FULL');
-    try { await migrate(db, 'sqlite'); } catch (e) { sqlite.close(); throw e; }
-    return new Storage(new SqliteEngine(db, sqlite, caches), caches);
+    const { db, sqlite } = openSqlite(opts.url.replace(/^sqlite:(\/\/)?/, ''), opts.synchronous ?? 'FULL', opts.readOnly);
+    let waiting = 0;
+    try { if (opts.readOnly) waiting = await pending(db, 'sqlite'); else await migrate(db, 'sqlite'); } catch (e) { sqlite.close(); throw e; }
+    const storage = new Storage(new SqliteEngine(db, sqlite, caches), caches);
+    storage.pendingMigrations = waiting;
+    return storage;
   }
 
   get dialect(): Dialect { return this.engine.dialect; }

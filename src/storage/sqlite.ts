@@ -49,8 +49,13 @@ function dropStat4Samples(sqlite: Database.Database): void {
   sqlite.exec('DELETE FROM sqlite_stat4; ANALYZE sqlite_schema');
 }
 
-/** Opens (creating if needed) the SQLite file; `file` is a path or ':memory:'. */
-export function openSqlite(file: string, synchronous: 'NORMAL' | 'FULL'): { db: Kysely<DB>; sqlite: Database.Database } {
+/** Opens (creating if needed) the SQLite file; `file` is a path or ':memory:'. Read-only: the file must exist, nothing is written. */
+export function openSqlite(file: string, synchronous: 'NORMAL' | 'FULL', readOnly = false): { db: Kysely<DB>; sqlite: Database.Database } {
+  if (readOnly) {
+    const sqlite = new Database(file, { readonly: true, fileMustExist: true });
+    registerFunctions(sqlite);
+    return { db: new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) }), sqlite };
+  }
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new Database(file);
   // WAL: readers never block the writer, and a committed transaction survives a killed process; FULL (the
