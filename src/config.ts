@@ -100,6 +100,24 @@ export interface Config extends LoginThrottleConfig {
   searchMaxValues: number;
   /** Operator: extra web service definitions (WEBSERVICE_FILES, comma-separated *.webservice.json paths). */
   webserviceFiles: string[];
+  // Web service names and the warnings about wrong ones (issue 15): other names of a web service (OTRS's
+  // documentation samples call the default GenericTicketConnector), and how often an unknown name is logged.
+  /** WEBSERVICE_ALIASES: [alias, web service name] pairs. */
+  webserviceAliases: Array<[string, string]>;
+  /** One warning per unknown web service name (or unknown operation of a web service) per this many seconds (0: none). */
+  unknownNameWarnIntervalSeconds: number;
+  /** Distinct unknown names remembered for that; past it, new names are not logged until old ones expire. */
+  unknownNameWarnMaxNames: number;
+}
+
+/** `alias:name,...`; set but empty: no aliases. */
+function webserviceAliases(src: Source, key: string, dflt: string): Array<[string, string]> {
+  const v = src[key] ?? dflt;
+  return v.split(',').map((s) => s.trim()).filter(Boolean).map((entry) => {
+    const m = /^([^:/?]+):([^:/?]+)$/.exec(entry);
+    if (!m) throw new Error(`Configuration ${key}=${v}: '${entry}' is not <alias>:<web service name>`);
+    return [m[1].trim(), m[2].trim()];
+  });
 }
 
 function fieldRights(src: Source, key: string): Record<string, string[]> {
@@ -325,5 +343,9 @@ function buildConfig(src: Source): Config {
     searchMaxValues: int(src, 'SEARCH_MAX_VALUES', 1000, 1),
     // Operator: extra web service definitions.
     webserviceFiles: str(src, 'WEBSERVICE_FILES', '').split(',').map((s) => s.trim()).filter(Boolean),
+    // Web service names and the warnings about wrong ones (issue 15).
+    webserviceAliases: webserviceAliases(src, 'WEBSERVICE_ALIASES', 'GenericTicketConnector:GenericTicketConnectorSOAP'),
+    unknownNameWarnIntervalSeconds: int(src, 'UNKNOWN_NAME_WARN_INTERVAL', 60),
+    unknownNameWarnMaxNames: int(src, 'UNKNOWN_NAME_WARN_MAX_NAMES', 1000, 1),
   };
 }

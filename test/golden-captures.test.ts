@@ -1,5 +1,6 @@
 // Every capture in ../shared/research/znuny-golden/ that concerns what this server implements, replayed byte for
-// byte. The server runs in OTRS's faithful mode (KEEP_ALIVE=0) with the captures' own accounts (agent1 and cust1,
+// byte. The server runs in OTRS's faithful mode (KEEP_ALIVE=0, and the default web service with OTRS's strict
+// SOAPAction check, LenientSOAPAction false, replacing the shipped one) with the captures' own accounts (agent1 and cust1,
 // stored with OTRS's default sha2 hashes, as an imported OTRS database would hold them); only generated values
 // (the SessionID) are masked. The default keep-alive mode differs in one header, asserted at the end.
 import { expect } from 'chai';
@@ -8,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { startServer, type RunningServer } from './support/server.js';
 import { goldenDir, goldenRequest, goldenResponse, rawExchange, maskSessionId } from './support/golden.js';
+import { defaultWebserviceVariant } from './support/webservices.js';
 
 /** The captures' accounts: agent1 / AgentPass1 (admin, users) and cust1 / CustPass1 in company ACME. */
 function addCaptureAccounts(server: RunningServer) {
@@ -43,7 +45,9 @@ const notApplicable: Record<string, string> = {
 
 describe('OTRS captures replayed byte for byte (faithful mode)', function () {
   let server: RunningServer;
-  before(async () => { server = await startServer({ KEEP_ALIVE: '0', DEMO_DATA: '0' }); addCaptureAccounts(server); });
+  // The shipped default accepts the WSDL form of capture 17 (LenientSOAPAction); OTRS's strict check is a setting away.
+  const strict = defaultWebserviceVariant((ws) => { ws.Provider.Transport.Config.LenientSOAPAction = false; });
+  before(async () => { server = await startServer({ KEEP_ALIVE: '0', DEMO_DATA: '0', WEBSERVICE_FILES: strict }); addCaptureAccounts(server); });
   after(async () => { await server.stop(); });
 
   const replay = async (name: string) => { replayed.add(name); return rawExchange(server.port, goldenRequest(name, server.port)); };

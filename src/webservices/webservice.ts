@@ -37,9 +37,13 @@ export interface Webservice {
   Provider: { Operation: Record<string, OperationConfig>; Transport: { Type: string; Config: SoapTransportConfig } };
 }
 
+const WEBSERVICE_PATH = /nph-genericinterface\.pl\/(?:WebserviceID\/(\d+)|Webservice\/([^/?]+))/;
+
 export class WebserviceRegistry {
   private readonly byName = new Map<string, Webservice>();
   private readonly byId = new Map<number, Webservice>();
+  /** Other names a web service answers to (WEBSERVICE_ALIASES): alias -> the web service's own name. */
+  private readonly aliasOf = new Map<string, string>();
 
   constructor(webservices: Webservice[]) {
     for (const ws of webservices) {
@@ -49,14 +53,41 @@ export class WebserviceRegistry {
     }
   }
 
-  all(): Webservice[] { return [...this.byName.values()]; }
+  all(): Webservice[] { return [...this.byId.values()]; }
+
+  /**
+   * Lets `alias` address the web service named `target` (`.../Webservice/<alias>`), as another name of the same
+   * configuration: the names of OTRS's documentation samples and older clients. A missing target is refused at
+   * start, so a typo never goes unnoticed; a web service that really has the alias's name keeps it (false).
+   */
+  addAlias(alias: string, target: string): boolean {
+    const ws = this.byName.get(target);
+    if (!ws || this.aliasOf.has(target)) {
+      throw new Error(`WEBSERVICE_ALIASES: ${alias} names no web service ${target} (there are: ${this.all().map((w) => w.Name).join(', ')})`);
+    }
+    if (this.byName.has(alias)) return false;
+    this.aliasOf.set(alias, target);
+    this.byName.set(alias, ws);
+    return true;
+  }
+
+  /** The names a request may use, valid web services only, for a warning: `Name (ID n)` and `alias (alias of Name)`. */
+  validNames(): string[] {
+    const names: string[] = [];
+    for (const [name, ws] of this.byName) {
+      if (ws.ValidID !== 1) continue;
+      const target = this.aliasOf.get(name);
+      names.push(target === undefined ? `${name} (ID ${ws.ID})` : `${name} (alias of ${target})`);
+    }
+    return names;
+  }
 
   /**
    * The web service a request URI addresses (dialect §1.2): `nph-genericinterface.pl/WebserviceID/<digits>` or
    * `nph-genericinterface.pl/Webservice/<name>`, unanchored; the name is percent-decoded ('+' stays) and compared exactly.
    */
   fromUri(uri: string): Webservice | undefined {
-    const m = /nph-genericinterface\.pl\/(?:WebserviceID\/(\d+)|Webservice\/([^/?]+))/.exec(uri);
+    const m = WEBSERVICE_PATH.exec(uri);
     if (!m) return undefined;
     let ws: Webservice | undefined;
     if (m[1] !== undefined) ws = this.byId.get(Number(m[1]));
@@ -67,21 +98,37 @@ export class WebserviceRegistry {
     }
     return ws && ws.ValidID === 1 ? ws : undefined;
   }
+
+  /** What a URI that found no web service asked for, for the log: the name or ID sent, or that it named none. */
+  static requested(uri: string): string {
+    const m = WEBSERVICE_PATH.exec(uri);
+    if (!m) return '(no Webservice/<Name> or WebserviceID/<ID> in the path)';
+    if (m[1] !== undefined) return `ID ${m[1]}`;
+    try { return decodeURIComponent(m[2]); } catch { return m[2]; }
+  }
 }
 
-/** Loads every `*.webservice.json` in `dir` plus any extra files; WSDL paths become absolute. */
+/**
+ * Loads every `*.webservice.json` in `dir` plus any extra files; WSDL paths become absolute. An extra file with the
+ * Name of a shipped web service replaces it, so an operator can change the shipped default (strict SOAPAction,
+ * StandardFaults) in a file of their own that an upgrade does not overwrite.
+ */
 export function loadWebservices(dir: string, extraFiles: string[] = []): Webservice[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.webservice.json')).map((f) => join(dir, f));
-  return [...files, ...extraFiles].map((file) => {
-    const ws = JSON.parse(readFileSync(file, 'utf8')) as Webservice;
-    if (typeof ws.Name !== 'string' || !Number.isInteger(ws.ID)) throw new Error(`${file}: a web service needs a Name and an integer ID`);
-    if (ws.Provider?.Transport?.Type !== 'HTTP::SOAP') throw new Error(`${file}: only the HTTP::SOAP provider transport is supported`);
-    for (const [name, op] of Object.entries(ws.Provider.Operation ?? {})) {
-      for (const m of [op.MappingInbound, op.MappingOutbound]) {
-        if (m && Object.keys(m).length > 0) throw new Error(`${file}: operation ${name}: mappings are not supported yet`);
-      }
+  const shipped = readdirSync(dir).filter((f) => f.endsWith('.webservice.json')).map((f) => loadWebservice(join(dir, f)));
+  const extra = extraFiles.map(loadWebservice);
+  const replaced = new Set(extra.map((ws) => ws.Name));
+  return [...shipped.filter((ws) => !replaced.has(ws.Name)), ...extra];
+}
+
+function loadWebservice(file: string): Webservice {
+  const ws = JSON.parse(readFileSync(file, 'utf8')) as Webservice;
+  if (typeof ws.Name !== 'string' || !Number.isInteger(ws.ID)) throw new Error(`${file}: a web service needs a Name and an integer ID`);
+  if (ws.Provider?.Transport?.Type !== 'HTTP::SOAP') throw new Error(`${file}: only the HTTP::SOAP provider transport is supported`);
+  for (const [name, op] of Object.entries(ws.Provider.Operation ?? {})) {
+    for (const m of [op.MappingInbound, op.MappingOutbound]) {
+      if (m && Object.keys(m).length > 0) throw new Error(`${file}: operation ${name}: mappings are not supported yet`);
     }
-    if (ws.WSDL && !isAbsolute(ws.WSDL)) ws.WSDL = resolve(dirname(file), ws.WSDL);
-    return ws;
-  });
+  }
+  if (ws.WSDL && !isAbsolute(ws.WSDL)) ws.WSDL = resolve(dirname(file), ws.WSDL);
+  return ws;
 }

@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SoapTransportConfig } from '../../webservices/webservice.js';
 import { readEnvelope, XmlParseError, XmlRefusedError, type SoapValue, type XmlLimits } from './xml-reader.js';
-import { writeFault, writeResponse, SerializeError, type ResponseValue, type SortSpec } from './xml-writer.js';
+import { writeFault, writeResponse, writeStandardFault, SerializeError, type ResponseValue, type SortSpec } from './xml-writer.js';
 import {
   checkNamespace, checkOperationMatch, checkSoapActionValue, firstBodyOperation, localOperationName,
   parseSoapAction, responseName, soapActionConfig, type SoapActionConfig,
@@ -27,9 +27,12 @@ export class SoapTransport {
   private readonly action: SoapActionConfig;
   private readonly maxLength: number;
   private readonly additionalHeaders: string[];
+  private readonly standardFaults: boolean;
 
   constructor(private readonly cfg: SoapTransportConfig, private readonly limits: TransportLimits) {
     this.action = soapActionConfig(cfg);
+    // Like LenientSOAPAction: only a JSON true turns the project option on.
+    this.standardFaults = cfg.StandardFaults === true;
     // A MaxLength that is not an integer means no limit in OTRS (§2.3); here the server-wide limit still applies.
     const own = Number(cfg.MaxLength);
     this.maxLength = Number.isInteger(own) && own > 0 ? own : limits.maxLength;
@@ -101,9 +104,13 @@ export class SoapTransport {
     this.write(res, exchange, 200, exchange.contentType, xml);
   }
 
-  /** The OTRS Fault (§8.1): HTTP 500, text/plain, <Fault> in the service namespace. */
+  /**
+   * The OTRS Fault (§8.1): HTTP 500, text/plain, <Fault> in the service namespace. With StandardFaults a
+   * soap:Fault, sent with the Content-Type of a normal answer as the SOAP binding requires.
+   */
   sendFault(res: ServerResponse, exchange: Exchange, faultString: string): void {
-    this.write(res, exchange, 500, 'text/plain; charset=UTF-8', writeFault(faultString, this.envelopeOptions(exchange)));
+    if (this.standardFaults) this.write(res, exchange, 500, exchange.contentType, writeStandardFault(faultString, this.envelopeOptions(exchange)));
+    else this.write(res, exchange, 500, 'text/plain; charset=UTF-8', writeFault(faultString, this.envelopeOptions(exchange)));
   }
 
   sendPlain(res: ServerResponse, exchange: Exchange, status: number, text: string): void {

@@ -172,9 +172,25 @@ export function writeResponse(wrapperName: string, data: ResponseValue, opts: En
   return `${head}<${wrapperName}${xmlns}>${inner}</${wrapperName}>${TAIL}`;
 }
 
+/** OTRS: `$ErrorMessage || 'Unknown'`, so Perl-false messages ('' and '0') become Unknown. */
+function faultMessage(faultString: string): string {
+  return faultString === '' || faultString === '0' ? 'Unknown' : faultString;
+}
+
 /** §8.1: an ordinary response named Fault in the service namespace; faultcode is the bare `Server`. */
 export function writeFault(faultString: string, opts: EnvelopeOptions): string {
-  // OTRS: `$ErrorMessage || 'Unknown'`, so Perl-false messages ('' and '0') become Unknown.
-  const message = faultString === '' || faultString === '0' ? 'Unknown' : faultString;
-  return writeResponse('Fault', { faultcode: 'Server', faultstring: message }, opts);
+  return writeResponse('Fault', { faultcode: 'Server', faultstring: faultMessage(faultString) }, opts);
+}
+
+/**
+ * The `StandardFaults` form (dialect §8.1 decision): a soap:Fault in the envelope namespace, which zeep, PHP
+ * SoapClient, .NET and JAX-WS recognise (OTRS's own shape is a response element they cannot tell from data).
+ * SOAP 1.1: faultcode soap:Server; after a SOAP 1.2 request, the 1.2 structure with soap:Receiver. Same text.
+ */
+export function writeStandardFault(faultString: string, opts: EnvelopeOptions): string {
+  const text = escapeText(faultMessage(faultString));
+  const fault = opts.soapVersion === '1.2'
+    ? `<soap:Fault><soap:Code><soap:Value>soap:Receiver</soap:Value></soap:Code><soap:Reason><soap:Text xml:lang="en">${text}</soap:Text></soap:Reason></soap:Fault>`
+    : `<soap:Fault><faultcode>soap:Server</faultcode><faultstring>${text}</faultstring></soap:Fault>`;
+  return `${opts.soapVersion === '1.2' ? HEAD_12 : HEAD_11}${fault}${TAIL}`;
 }
