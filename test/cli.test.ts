@@ -88,7 +88,7 @@ describe('The command line', function () {
     const short = otrsGi([...agentAdd.slice(0, 3), 'newbie', ...agentAdd.slice(4)], 'short\n', { PASSWORD_MIN_SIZE: '12' });
     expect(refused(short, 1)).to.equal('otrs-gi user add: The password must be at least 12 characters long! (PasswordTooShort)\n');
     expect(refused(otrsGi(['customer-user', 'add', '--user-name', 'nobody', '--first-name', 'N', '--last-name', 'B', '--email-address', 'n@acme-demo.test',
-      '--customer-id', 'NoSuchCompany', '--password-stdin'], 'Nobody-2026'), 1)).to.contain("company 'NoSuchCompany' does not exist! (CannotActivate)");
+      '--customer-id', 'NoSuchCompany', '--password-stdin'], 'Nobody-2026', { ACCOUNT_ACTIVATION: 'strict' }), 1)).to.contain("company 'NoSuchCompany' does not exist! (CannotActivate)");
     expect(refused(otrsGi(['user', 'set-password', 'ghost', '--password-stdin'], 'Ghost-2026'), 1)).to.equal('otrs-gi user set-password: no agent has the login ghost\n');
     const db = server.db();
     expect(db.prepare("SELECT login FROM users WHERE login IN ('newbie', 'ghost')").all()).to.deep.equal([]);
