@@ -50,7 +50,10 @@ export class Auth {
         preferences: (repos, id) => repos.userPreferences(id),
         setPreference: (repos, id, key, value) => repos.setUserPreference(id, key, value),
         setPassword: (repos, rowId, pw) => repos.updateUserPassword(rowId, pw),
-        lockTemporarily: (repos, rowId) => repos.setUserValidId(rowId, 3),
+        lockTemporarily: async (repos, rowId) => {
+          await repos.setUserValidId(rowId, 3);
+          await endSessions(repos, 'User', rowId);
+        },
       };
       const ok = await this.login(store, user.id, user.id, user.pw, user.valid_id, password);
       return ok ? { UserType: 'User', UserID: user.id, UserLogin: user.login } : null;
@@ -64,7 +67,10 @@ export class Auth {
         preferences: (repos, id) => repos.customerPreferences(id),
         setPreference: (repos, id, key, value) => repos.setCustomerPreference(id, key, value),
         setPassword: (repos, rowId, pw) => repos.updateCustomerUserPassword(rowId, pw),
-        lockTemporarily: (repos, rowId) => repos.updateCustomerUser(rowId, { valid_id: 3 }),
+        lockTemporarily: async (repos, rowId) => {
+          await repos.updateCustomerUser(rowId, { valid_id: 3 });
+          await endSessions(repos, 'Customer', user.login);
+        },
       };
       const ok = await this.login(store, user.login, user.id, user.pw, user.valid_id, password);
       return ok ? { UserType: 'Customer', UserID: user.login, UserLogin: user.login } : null;
@@ -126,11 +132,32 @@ export class Auth {
     return true;
   }
 
-  /** Whether the agent holds `permission` in at least one of `groups` (valid groups only). */
+  /**
+   * Whether the agent holds `permission` in at least one of `groups` (valid groups only). An agent that is no
+   * longer valid holds nothing, whatever authenticated it (both answers are cached: no round trip when warm).
+   */
   async agentHasPermission(userId: number, groups: string[], permission = 'rw'): Promise<boolean> {
-    const held = await this.storage.read((repos) => repos.userGroupsWith(userId, permission));
+    const held = await this.storage.read(async (repos) => ((await repos.accountLogin('User', userId)) ? repos.userGroupsWith(userId, permission) : []));
     return held.some((g) => groups.includes(g));
   }
+}
+
+/**
+ * What an account change does to the account's sessions and access tokens (README "Sessions and access
+ * tokens"): a password set or removed, the end of its validity (invalid, invalid-temporarily, retired) or a
+ * customer user's new login (sessions name customers by login) ends them all, the caller's own included. The
+ * deletions are part of the change's unit of work, and every instance forgets what it cached of them.
+ */
+export async function endSessionsOnAccountChange(repos: Repositories, userType: 'User' | 'Customer', id: number | string,
+  changes: { pw?: unknown; valid_id?: number; login?: string }): Promise<void> {
+  const ends = changes.pw !== undefined || (changes.valid_id !== undefined && changes.valid_id !== 1)
+    || (userType === 'Customer' && changes.login !== undefined);
+  if (ends) await endSessions(repos, userType, id);
+}
+
+async function endSessions(repos: Repositories, userType: 'User' | 'Customer', id: number | string): Promise<void> {
+  await repos.deleteSessionsOf(userType, String(id));
+  await repos.deleteAccessTokensOf(userType, String(id));
 }
 
 export const nowStamp = (userId: number) => {
