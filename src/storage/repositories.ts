@@ -441,6 +441,11 @@ export class Repositories {
       })));
   }
 
+  /** Takes one failure back (an attempt counted before its password was checked, which was right). */
+  async uncountLoginFailure(key: string): Promise<void> {
+    await this.sql.run(this.db.updateTable('login_failure').set({ failures: sql`failures - 1` }).where('counter_key', '=', key).where('failures', '>', 0));
+  }
+
   async clearLoginFailures(key: string): Promise<void> {
     await this.sql.run(this.db.deleteFrom('login_failure').where('counter_key', '=', key));
   }
