@@ -20,7 +20,6 @@ export function randomToken(n: number): string {
   return out;
 }
 
-
 export interface SessionConfig { sessionMaxIdleTime: number; sessionMaxTime: number; sessionCheckRemoteIP: boolean }
 
 export interface SessionClient { remoteAddress: string; userAgent: string }

@@ -24,7 +24,7 @@ export class SessionRemove implements Operation {
 
     // The owner is read from what is stored (a session's rows, a token's row), whatever the session's age or
     // address: a caller removes its own sessions; another user's need rw in admin. Only a token this server
-    // signed is revoked, and by what its row says, never by what its payload claims.
+    // signed is revoked, and its owner is the one its row names, never what an unverified payload claims.
     const isToken = target.includes('.');
     const owner = isToken ? await this.s.accessTokens.owner(target) : await this.s.sessions.owner(target);
     if (owner === 'forged') return returnError(this.name, 'Fail', 'Could not remove SessionID!');
