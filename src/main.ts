@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   await accessTokens.init();
   const services: Services = {
     config, storage, passwords, accessTokens,
-    auth: new Auth(storage, passwords, config),
+    auth: new Auth(storage, passwords, config, log),
     sessions: new Sessions(storage, config),
   };
   // Demo rows never go into an existing OTRS database.

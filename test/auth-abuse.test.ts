@@ -2,8 +2,10 @@
 // address across logins, without one address locking out another; unknown logins answered like wrong passwords,
 // in comparable time; sessions and tokens unguessable, expiring and revocable; secrets masked in every log line.
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import { startServer, type RunningServer } from './support/server.js';
 import { call, callFrom } from './support/soap.js';
+import { customerUserState, preferenceValues } from './support/state.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const AUTH_FAIL = { Error: { ErrorCode: 'SessionCreate.AuthFail', ErrorMessage: 'SessionCreate: Authorization failing!' } };
@@ -12,6 +14,12 @@ const agentLogin = (password: string) => `<UserLogin>demo-agent</UserLogin><Pass
 
 async function sessionCreate(server: RunningServer, inner: string, from?: string): Promise<any> {
   return from ? callFrom(from, server.endpoint, 'SessionCreate', inner) : (await call(server.endpoint, 'SessionCreate', inner)).data;
+}
+
+/** The server's JSON log lines with this message (written asynchronously: give them a moment first). */
+async function logLines(server: RunningServer, msg: string): Promise<any[]> {
+  await sleep(300);
+  return server.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).filter((l) => l.msg === msg);
 }
 
 describe('Authentication abuse', function () {
@@ -59,6 +67,51 @@ describe('Authentication abuse', function () {
       expect(await sessionCreate(server, customer('x', 'NoBody'), '127.0.0.3')).to.deep.equal(AUTH_FAIL);
       // Refused without a password check: much faster than an argon2 verification would be.
       expect(Date.now() - started).to.be.below(200);
+    });
+  });
+
+  describe('a burst of concurrent attempts (counted before the password is checked)', () => {
+    let server: RunningServer;
+    before(async () => {
+      server = await startServer({ LOGIN_FAILURES_ALLOWED: '5', LOGIN_DELAY_MS: '60000', LOGIN_FAILURES_PER_CLIENT: '0' });
+    });
+    after(async () => { await server.stop(); });
+
+    it('checks at most the allowance of 100 concurrent passwords for one login, and refuses the right one sent 13th', async () => {
+      const attempts = Array.from({ length: 100 }, (_, i) => (i === 12 ? 'CustPass1!' : `wrong-${i}`));
+      const answers = await Promise.all(attempts.map((pw) => sessionCreate(server, customer(pw))));
+      for (const a of answers) expect(a).to.deep.equal(AUTH_FAIL);
+      // Each checked wrong password is one 'login failed' line and one UserLoginFailed count; the rest waited.
+      const failed = (await logLines(server, 'login failed')).filter((l) => l.login === 'cust1');
+      expect(failed.length).to.equal(5);
+      expect(failed[0]).to.include({ level: 'warn', userType: 'customer', address: '127.0.0.1' });
+      expect((await logLines(server, 'login throttled')).filter((l) => l.login === 'cust1').length).to.equal(95);
+      expect(preferenceValues(customerUserState(server, 'cust1'), 'UserLoginFailed')).to.deep.equal(['5']);
+      // Throttled still, from this address; another address is not held up.
+      expect(await sessionCreate(server, customer('CustPass1!'))).to.deep.equal(AUTH_FAIL);
+      expect((await sessionCreate(server, customer('CustPass1!'), '127.0.0.2')).SessionID).to.match(/^[A-Za-z0-9]{32}$/);
+    });
+
+    it('lets a client that opens many connections at once with the right password in on all of them', async () => {
+      const answers = await Promise.all(Array.from({ length: 20 }, () => sessionCreate(server, customer('CustPass2!', 'cust2'))));
+      for (const a of answers) expect(a.SessionID).to.match(/^[A-Za-z0-9]{32}$/);
+      // Counted before the check, taken back after it: nothing stays counted for the pair.
+      const pair = `127.0.0.1 ${createHash('sha256').update('cust2').digest('base64url')}`;
+      expect(server.db().prepare('SELECT failures FROM login_failure WHERE counter_key = ?').get(pair)).to.equal(undefined);
+      expect((await logLines(server, 'login failed')).filter((l) => l.login === 'cust2')).to.deep.equal([]);
+    });
+  });
+
+  describe('a burst across logins from one address (password spraying)', () => {
+    let server: RunningServer;
+    before(async () => { server = await startServer({ LOGIN_FAILURES_ALLOWED: '0', LOGIN_FAILURES_PER_CLIENT: '5', LOGIN_DELAY_MS: '60000' }); });
+    after(async () => { await server.stop(); });
+
+    it('checks at most the address\'s allowance, whatever the logins', async () => {
+      const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => sessionCreate(server, customer('Spring2026!', `spray${i}`))));
+      for (const a of answers) expect(a).to.deep.equal(AUTH_FAIL);
+      expect((await logLines(server, 'login failed')).length).to.equal(5);
+      expect((await logLines(server, 'login throttled')).length).to.equal(55);
     });
   });
 

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { startServer, type RunningServer } from './support/server.js';
 import { call, callFrom } from './support/soap.js';
-import { customerUserState, preferenceValues, sessionData } from './support/state.js';
+import { accessTokenRow, customerUserState, preferenceValues, sessionData } from './support/state.js';
 
 const agent = '<UserLogin>demo-agent</UserLogin><Password>DemoAgent1!</Password>';
 
@@ -102,6 +102,68 @@ describe('Sessions and access tokens', function () {
       await call(server.endpoint, 'SessionRemove', `<SessionID>${t.data.AccessToken}</SessionID><AccessToken>${t.data.AccessToken}</AccessToken>`);
       const after = await call(server.endpoint, 'CustomerUserUpdate', `<AccessToken>${t.data.AccessToken}</AccessToken><ID>cust1</ID>`);
       expect(after.data.Error.ErrorCode).to.equal('CustomerUserUpdate.AuthFail');
+    });
+  });
+
+  describe('SessionRemove: who may remove what (issue 15)', () => {
+    const cust1 = '<CustomerUserLogin>cust1</CustomerUserLogin><Password>CustPass1!</Password>';
+    const plainAgent = '<UserLogin>plain-agent</UserLogin><Password>Plain-Agent-2026</Password>';
+    const AUTH_FAILING = { ErrorCode: 'SessionRemove.AuthFail', ErrorMessage: 'SessionRemove: Authorization failing!' };
+    const NOT_ADMIN = { ErrorCode: 'SessionRemove.AuthFail', ErrorMessage: 'SessionRemove: Authorization failed! User needs to be in group admin.' };
+
+    before(async () => {
+      const sid = (await call(server.endpoint, 'SessionCreate', agent)).data.SessionID;
+      const added = await call(server.endpoint, 'UserAdd', `<SessionID>${sid}</SessionID><Login>plain-agent</Login><UserFirstname>Plain</UserFirstname>`
+        + '<UserLastname>Agent</UserLastname><UserEmail>plain-agent@acme-demo.test</UserEmail><UserPassword>Plain-Agent-2026</UserPassword><ValidID>1</ValidID>');
+      expect(added.data.UserID).to.match(/^\d+$/);
+    });
+
+    it('revokes nothing for a token whose signature does not verify (SessionRemove.Fail), even with valid credentials', async () => {
+      const token = (await call(server.endpoint, 'AccessTokenCreate', agent)).data.AccessToken as string;
+      const [h, p] = token.split('.');
+      for (const forged of [`${h}.${p}.AAAA`, `${h}.${p}.${Buffer.alloc(32).toString('base64url')}`]) {
+        const r = await call(server.endpoint, 'SessionRemove', `<SessionID>${forged}</SessionID>${cust1}`);
+        expect(r.data.Error).to.deep.equal({ ErrorCode: 'SessionRemove.Fail', ErrorMessage: 'SessionRemove: Could not remove SessionID!' });
+      }
+      expect(accessTokenRow(server, token)).to.include({ user_type: 'User' });
+      const still = await call(server.endpoint, 'CustomerUserGet', `<AccessToken>${token}</AccessToken><CustomerUserID>cust1</CustomerUserID>`);
+      expect(still.data.CustomerUser.UserLogin).to.equal('cust1');
+    });
+
+    it('does not let a customer or an agent outside admin revoke another user\'s well-signed token', async () => {
+      const token = (await call(server.endpoint, 'AccessTokenCreate', agent)).data.AccessToken as string;
+      expect((await call(server.endpoint, 'SessionRemove', `<SessionID>${token}</SessionID>${cust1}`)).data.Error).to.deep.equal(AUTH_FAILING);
+      expect((await call(server.endpoint, 'SessionRemove', `<SessionID>${token}</SessionID>${plainAgent}`)).data.Error).to.deep.equal(NOT_ADMIN);
+      expect(accessTokenRow(server, token)).to.not.equal(undefined);
+    });
+
+    it('finds the owner of a session made from another address: only the owner or an admin removes it', async () => {
+      const other = await callFrom('127.0.0.2', server.endpoint, 'SessionCreate', agent);
+      const sid = other.SessionID as string;
+      // From 127.0.0.1 the session does not authenticate (SessionCheckRemoteIP), but it is demo-agent's all the same.
+      expect((await call(server.endpoint, 'SessionRemove', `<SessionID>${sid}</SessionID>${cust1}`)).data.Error).to.deep.equal(AUTH_FAILING);
+      expect((await call(server.endpoint, 'SessionRemove', `<SessionID>${sid}</SessionID>${plainAgent}`)).data.Error).to.deep.equal(NOT_ADMIN);
+      expect(sessionData(server, sid).UserLogin).to.equal('demo-agent');
+      expect((await callFrom('127.0.0.2', server.endpoint, 'SessionGet', `<SessionID>${sid}</SessionID>`)).SessionData).to.be.an('array');
+      // Its owner may remove it from anywhere.
+      expect((await call(server.endpoint, 'SessionRemove', `<SessionID>${sid}</SessionID>${agent}`)).data).to.deep.equal({ Success: '1' });
+      expect(sessionData(server, sid)).to.deep.equal({});
+    });
+
+    it('lets an agent with rw in admin remove another user\'s session, and any user remove its own', async () => {
+      const customerSid = (await callFrom('127.0.0.2', server.endpoint, 'SessionCreate', cust1)).SessionID as string;
+      expect((await call(server.endpoint, 'SessionRemove', `<SessionID>${customerSid}</SessionID>${agent}`)).data).to.deep.equal({ Success: '1' });
+      expect(sessionData(server, customerSid)).to.deep.equal({});
+      const ownSid = (await call(server.endpoint, 'SessionCreate', plainAgent)).data.SessionID as string;
+      expect((await call(server.endpoint, 'SessionRemove', `<SessionID>${ownSid}</SessionID>${plainAgent}`)).data).to.deep.equal({ Success: '1' });
+      expect(sessionData(server, ownSid)).to.deep.equal({});
+    });
+
+    it('answers Success for a SessionID that is not stored (never issued, already removed), as Znuny does', async () => {
+      const before = (server.db().prepare('SELECT count(*) AS n FROM sessions').get() as { n: number | string }).n;
+      const r = await call(server.endpoint, 'SessionRemove', `<SessionID>NoSuchSessionAAAAAAAAAAAAAAAAAAAA</SessionID>${cust1}`);
+      expect(r.data).to.deep.equal({ Success: '1' });
+      expect((server.db().prepare('SELECT count(*) AS n FROM sessions').get() as { n: number | string }).n).to.equal(before);
     });
   });
 

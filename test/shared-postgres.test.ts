@@ -53,6 +53,33 @@ describe('Two instances on one PostgreSQL database', function () {
     expect((await login(a, 'CustPass2!')).data.Error.ErrorCode).to.equal('SessionCreate.AuthFail');
   });
 
+  it('checks at most the allowance of a burst of wrong passwords for one login spread over both instances', async () => {
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => call((i % 2 ? b : a).endpoint, 'SessionCreate',
+      `<CustomerUserLogin>pg-burst</CustomerUserLogin><Password>wrong-${i}</Password>`)));
+    for (const r of answers) expect(r.data.Error.ErrorCode).to.equal('SessionCreate.AuthFail');
+    await new Promise((r) => setTimeout(r, 300));   // the logs are written asynchronously
+    const lines = (a.output() + b.output()).split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l))
+      .filter((l) => l.login === 'pg-burst');
+    // One 'login failed' line per checked password (LOGIN_FAILURES_ALLOWED 3), the rest refused unchecked.
+    expect(lines.filter((l) => l.msg === 'login failed')).to.have.length(3);
+    expect(lines.filter((l) => l.msg === 'login throttled')).to.have.length(57);
+  });
+
+  it('ends, on the other instance too, the session of an agent made invalid', async () => {
+    const sid = (await call(a.endpoint, 'SessionCreate', AGENT)).data.SessionID;
+    const add = await call(a.endpoint, 'UserAdd', `<SessionID>${sid}</SessionID><Login>pg-invalid</Login><UserFirstname>P</UserFirstname>`
+      + '<UserLastname>Invalid</UserLastname><UserEmail>pg-invalid@acme-demo.test</UserEmail><UserPassword>Pg-Invalid-2026</UserPassword><ValidID>1</ValidID>'
+      + '<Group><Name>admin</Name><Permission>rw</Permission></Group>');
+    expect(add.data.Error, JSON.stringify(add.data)).to.equal(undefined);
+    const own = (await call(b.endpoint, 'SessionCreate', '<UserLogin>pg-invalid</UserLogin><Password>Pg-Invalid-2026</Password>')).data.SessionID;
+    const get = () => call(b.endpoint, 'UserGet', `<SessionID>${own}</SessionID><Login>demo-agent</Login>`);
+    expect((await get()).data.User.UserLogin).to.equal('demo-agent');   // B now caches the session and the account
+    const invalid = await call(a.endpoint, 'UserUpdate', `<SessionID>${sid}</SessionID><UserID>${add.data.User.UserID}</UserID><ValidID>2</ValidID>`);
+    expect(invalid.data.Error, JSON.stringify(invalid.data)).to.equal(undefined);
+    await new Promise((r) => setTimeout(r, 200));   // the notification's way to B
+    expect((await get()).data.Error.ErrorCode).to.equal('UserGet.AuthFail');
+  });
+
   it('sees a change of an agent\'s groups made on the other instance at once (read caches are told)', async () => {
     const sid = (await call(a.endpoint, 'SessionCreate', AGENT)).data.SessionID;
     const add = await call(a.endpoint, 'UserAdd', `<SessionID>${sid}</SessionID><Login>shared-admin</Login><UserFirstname>S</UserFirstname>`

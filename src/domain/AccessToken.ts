@@ -51,8 +51,8 @@ export class AccessTokens {
     return { token: `${header}.${payload}.${signature}`, expires };
   }
 
-  /** The user behind a token that is well signed, unexpired, not revoked and (optionally) used from its address. */
-  async user(token: string, client: SessionClient): Promise<AuthenticatedUser | undefined> {
+  /** The claims of a token this server signed (expired or not), else undefined: nothing else of a token is trusted. */
+  private async claims(token: string): Promise<{ jti: string; exp: number } | undefined> {
     const parts = token.split('.');
     if (parts.length !== 3 || token.length > 4096) return undefined;
     const key = await this.signingKey();
@@ -61,27 +61,39 @@ export class AccessTokens {
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     let claims: { jti?: unknown; exp?: unknown };
     try { claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')); } catch { return undefined; }
-    if (typeof claims.jti !== 'string' || typeof claims.exp !== 'number' || claims.exp <= Date.now() / 1000) return undefined;
-    const jti = claims.jti;
+    if (typeof claims.jti !== 'string' || typeof claims.exp !== 'number') return undefined;
+    return { jti: claims.jti, exp: claims.exp };
+  }
+
+  /** The user behind a token that is well signed, unexpired, not revoked, of a valid account and (optionally) used from its address. */
+  async user(token: string, client: SessionClient): Promise<AuthenticatedUser | undefined> {
+    const claims = await this.claims(token);
+    if (!claims || claims.exp <= Date.now() / 1000) return undefined;
     return this.storage.read(async (repos): Promise<AuthenticatedUser | undefined> => {
-      const row = await repos.accessToken(jti);
+      const row = await repos.accessToken(claims.jti);
       if (!row) return undefined;
       if (this.cfg.accessTokenCheckRemoteIP && row.remote_addr !== client.remoteAddress) return undefined;
-      if (row.user_type === 'User') {
-        const agent = await repos.userById(Number(row.user_id));
-        return agent && agent.valid_id === 1 ? { UserType: 'User', UserID: agent.id, UserLogin: agent.login } : undefined;
-      }
-      const customer = await repos.customerUserByLogin(row.user_id);
-      return customer && customer.valid_id === 1 ? { UserType: 'Customer', UserID: customer.login, UserLogin: customer.login } : undefined;
+      const type = row.user_type === 'User' ? 'User' : 'Customer';
+      const login = await repos.accountLogin(type, row.user_id);
+      if (!login) return undefined;
+      return { UserType: type, UserID: type === 'User' ? Number(row.user_id) : login, UserLogin: login };
     });
   }
 
-  /** Revokes the token (used by SessionRemove); unknown or malformed tokens are ignored. */
+  /**
+   * Who a token this server signed belongs to, expired or not (SessionRemove's owner check): 'forged' for a
+   * token whose signature does not verify, undefined for one already revoked.
+   */
+  async owner(token: string): Promise<{ UserType: 'User' | 'Customer'; UserID: string } | 'forged' | undefined> {
+    const claims = await this.claims(token);
+    if (!claims) return 'forged';
+    const row = await this.storage.read((repos) => repos.accessToken(claims.jti));
+    return row ? { UserType: row.user_type === 'User' ? 'User' : 'Customer', UserID: row.user_id } : undefined;
+  }
+
+  /** Revokes a token this server signed (SessionRemove); a token whose signature does not verify revokes nothing. */
   async revoke(token: string): Promise<void> {
-    try {
-      const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
-      const jti = claims.jti;
-      if (typeof jti === 'string') await this.storage.transaction((repos) => repos.deleteAccessToken(jti));
-    } catch { /* not a token of ours */ }
+    const claims = await this.claims(token);
+    if (claims) await this.storage.transaction((repos) => repos.deleteAccessToken(claims.jti));
   }
 }

@@ -1,9 +1,10 @@
 // Who is calling. Agents (users) and customers (customer_user) authenticate by login and password; the answer
-// never says which part was wrong, an unknown login costs as much time as a wrong password, and repeated
-// failures from one address are slowed down (LoginThrottle).
+// never says which part was wrong, an unknown login costs as much time as a wrong password, repeated failures
+// from one address are slowed down (LoginThrottle), and failed and throttled attempts are logged.
 import type { Storage } from '../storage/database.js';
 import { dbTimestamp, epochOf } from '../storage/time.js';
 import type { Repositories } from '../storage/repositories.js';
+import type { Logger } from '../log.js';
 import type { PasswordHasher } from './Password.js';
 import { LoginThrottle, type LoginThrottleConfig } from './LoginThrottle.js';
 
@@ -38,19 +39,25 @@ export interface LoginClient { remoteAddress: string }
 
 export class Auth {
   private readonly throttle: LoginThrottle;
+  /** Attempts of this process being checked, by client address (throttled: what a refused attempt waits for). */
+  private readonly pending = new Map<string, Set<Promise<unknown>>>();
 
-  constructor(private readonly storage: Storage, private readonly passwords: PasswordHasher, private readonly policy: LoginPolicy & LoginThrottleConfig) {
+  constructor(private readonly storage: Storage, private readonly passwords: PasswordHasher, private readonly policy: LoginPolicy & LoginThrottleConfig,
+    private readonly log?: Logger) {
     this.throttle = new LoginThrottle(policy);
   }
 
   /** Agent login (Auth/DB.pm): only valid agents. */
   agent(login: string, password: string, client: LoginClient): Promise<AuthenticatedUser | null> {
-    return this.throttled(login, client, (repos) => repos.userByLogin(login), async (user) => {
+    return this.throttled('agent', login, client, (repos) => repos.userByLogin(login), async (user) => {
       const store: AccountStore<number> = {
         preferences: (repos, id) => repos.userPreferences(id),
         setPreference: (repos, id, key, value) => repos.setUserPreference(id, key, value),
         setPassword: (repos, rowId, pw) => repos.updateUserPassword(rowId, pw),
-        lockTemporarily: (repos, rowId) => repos.setUserValidId(rowId, 3),
+        lockTemporarily: async (repos, rowId) => {
+          await repos.setUserValidId(rowId, 3);
+          await endSessions(repos, 'User', rowId);
+        },
       };
       const ok = await this.login(store, user.id, user.id, user.pw, user.valid_id, password);
       return ok ? { UserType: 'User', UserID: user.id, UserLogin: user.login } : null;
@@ -59,12 +66,15 @@ export class Auth {
 
   /** Customer login (CustomerAuth/DB.pm): the account must be valid afterwards. */
   customer(login: string, password: string, client: LoginClient): Promise<AuthenticatedUser | null> {
-    return this.throttled(login, client, (repos) => repos.customerUserByLogin(login), async (user) => {
+    return this.throttled('customer', login, client, (repos) => repos.customerUserByLogin(login), async (user) => {
       const store: AccountStore<string> = {
         preferences: (repos, id) => repos.customerPreferences(id),
         setPreference: (repos, id, key, value) => repos.setCustomerPreference(id, key, value),
         setPassword: (repos, rowId, pw) => repos.updateCustomerUserPassword(rowId, pw),
-        lockTemporarily: (repos, rowId) => repos.updateCustomerUser(rowId, { valid_id: 3 }),
+        lockTemporarily: async (repos, rowId) => {
+          await repos.updateCustomerUser(rowId, { valid_id: 3 });
+          await endSessions(repos, 'Customer', user.login);
+        },
       };
       const ok = await this.login(store, user.login, user.id, user.pw, user.valid_id, password);
       return ok ? { UserType: 'Customer', UserID: user.login, UserLogin: user.login } : null;
@@ -72,22 +82,86 @@ export class Auth {
   }
 
   /**
-   * The account and the failure counters are read together. While the (address, login) pair must wait, the
-   * password is not checked at all and the answer is the same failure as a wrong password; every failure, for
-   * unknown logins too, counts. An unknown login costs a password check all the same.
+   * While the (address, login) pair or the address must wait, the password is not checked at all and the answer
+   * is the same failure as a wrong password. Otherwise the attempt is counted as a failure before its password is
+   * checked, in the unit of work that read the counters and the account, so a burst of any size checks at most
+   * the allowance; a right password then takes its count back. The hot path, a password this process verified
+   * right a moment ago (PASSWORD_CACHE_SECONDS), only reads: the account's name and that password tell it before
+   * the unit, the unit checks the stored hash, and no other password can take that path, so no guess is checked
+   * uncounted. An attempt refused while this process still checks others from the same address waits for them
+   * and asks again: a client opening many connections at once with the right password is not refused because
+   * its own first attempts were counted. Unknown logins cost a verification all the same.
    */
-  private async throttled<R>(login: string, client: LoginClient, lookup: (repos: Repositories) => Promise<R | undefined>,
-    check: (account: R) => Promise<AuthenticatedUser | null>, password: string): Promise<AuthenticatedUser | null> {
+  private async throttled<R extends { pw: string | null }>(kind: 'agent' | 'customer', login: string, client: LoginClient,
+    lookup: (repos: Repositories) => Promise<R | undefined>, check: (account: R) => Promise<AuthenticatedUser | null>,
+    password: string): Promise<AuthenticatedUser | null> {
     const address = client.remoteAddress;
-    const { throttle, account } = await this.storage.read(async (repos) => ({
-      throttle: await this.throttle.state(repos, address, login), account: await lookup(repos),
-    }));
-    if (throttle.waitMs > 0) return null;
-    let user: AuthenticatedUser | null = null;
-    if (account) user = await check(account); else await this.passwords.verifyNothing(password);
-    if (!user) await this.storage.transaction((repos) => this.throttle.failed(repos, address, login));
-    else if (throttle.pairCounted) await this.storage.transaction((repos) => this.throttle.succeeded(repos, address, login));
-    return user;
+    const name = `${kind}\u0000${login.toLowerCase()}`;
+    const verify = async (account: R | undefined) => {
+      const user = account ? await check(account) : (await this.passwords.verifyNothing(password), null);
+      if (user && this.throttle.enabled) this.passwords.rememberAccount(name, password);
+      else this.failed(kind, login, address);
+      return user;
+    };
+    if (!this.throttle.enabled) return verify(await this.storage.read(lookup));
+
+    const attempt = (readOnly: boolean) => async (repos: Repositories) => {
+      const throttle = await this.throttle.state(repos, address, login);
+      const account = await lookup(repos);
+      if (throttle.waitMs > 0) return { outcome: 'wait' as const, waitMs: throttle.waitMs, account, pairCounted: throttle.pairCounted };
+      if (account && this.passwords.remembers(account.pw, password)) return { outcome: 'remembered' as const, waitMs: 0, account, pairCounted: throttle.pairCounted };
+      if (readOnly) return { outcome: 'uncounted' as const, waitMs: 0, account, pairCounted: throttle.pairCounted };
+      await this.throttle.count(repos, address, login);
+      return { outcome: 'counted' as const, waitMs: 0, account, pairCounted: true };
+    };
+    const next = () => (this.passwords.remembersAccount(name, password) ? this.storage.read(attempt(true))
+      : this.storage.transaction(attempt(false), { serializeOn: `LoginThrottle:${address}` }));
+    let a = await next();
+    for (let round = 0; a.outcome === 'wait' || a.outcome === 'uncounted'; round++) {
+      if (a.outcome === 'uncounted') {
+        // The name was remembered, the stored hash has changed since: checked, so counted first.
+        a = await this.storage.transaction(attempt(false), { serializeOn: `LoginThrottle:${address}` });
+        continue;
+      }
+      const pending = this.pending.get(address);
+      if (!pending || round >= 5) return this.refused(kind, login, address, a.waitMs);
+      await Promise.allSettled([...pending]);
+      a = await next();
+    }
+    if (a.outcome === 'remembered') {
+      const user = await verify(a.account);
+      // Right, but the account can no longer log in: a failure like any other, counted now.
+      if (!user) await this.storage.transaction(async (repos) => this.throttle.count(repos, address, login));
+      else if (a.pairCounted) await this.storage.transaction((repos) => this.throttle.succeeded(repos, address, login, false));
+      return user;
+    }
+    const checking = (async () => {
+      const user = await verify(a.account);
+      if (user) await this.storage.transaction((repos) => this.throttle.succeeded(repos, address, login, true));
+      return user;
+    })();
+    return this.whilePending(address, checking);
+  }
+
+  /** Tracks an attempt being checked from this address until it has settled (see throttled). */
+  private async whilePending<T>(address: string, work: Promise<T>): Promise<T> {
+    let set = this.pending.get(address);
+    if (!set) this.pending.set(address, set = new Set());
+    set.add(work);
+    try { return await work; } finally {
+      set.delete(work);
+      if (set.size === 0 && this.pending.get(address) === set) this.pending.delete(address);
+    }
+  }
+
+  /** Failed and throttled logins are logged with login and address, never the password (a login is cut short). */
+  private failed(kind: string, login: string, address: string): void {
+    this.log?.warn('login failed', { userType: kind, login: login.slice(0, 200), address });
+  }
+
+  private refused(kind: string, login: string, address: string, waitMs: number): null {
+    this.log?.warn('login throttled', { userType: kind, login: login.slice(0, 200), address, waitMs });
+    return null;
   }
 
   /**
@@ -126,11 +200,32 @@ export class Auth {
     return true;
   }
 
-  /** Whether the agent holds `permission` in at least one of `groups` (valid groups only). */
+  /**
+   * Whether the agent holds `permission` in at least one of `groups` (valid groups only). An agent that is no
+   * longer valid holds nothing, whatever authenticated it (both answers are cached: no round trip when warm).
+   */
   async agentHasPermission(userId: number, groups: string[], permission = 'rw'): Promise<boolean> {
-    const held = await this.storage.read((repos) => repos.userGroupsWith(userId, permission));
+    const held = await this.storage.read(async (repos) => ((await repos.accountLogin('User', userId)) ? repos.userGroupsWith(userId, permission) : []));
     return held.some((g) => groups.includes(g));
   }
+}
+
+/**
+ * What an account change does to the account's sessions and access tokens (README "Sessions and access
+ * tokens"): a password set or removed, the end of its validity (invalid, invalid-temporarily, retired) or a
+ * customer user's new login (sessions name customers by login) ends them all, the caller's own included. The
+ * deletions are part of the change's unit of work, and every instance forgets what it cached of them.
+ */
+export async function endSessionsOnAccountChange(repos: Repositories, userType: 'User' | 'Customer', id: number | string,
+  changes: { pw?: unknown; valid_id?: number; login?: string }): Promise<void> {
+  const ends = changes.pw !== undefined || (changes.valid_id !== undefined && changes.valid_id !== 1)
+    || (userType === 'Customer' && changes.login !== undefined);
+  if (ends) await endSessions(repos, userType, id);
+}
+
+async function endSessions(repos: Repositories, userType: 'User' | 'Customer', id: number | string): Promise<void> {
+  await repos.deleteSessionsOf(userType, String(id));
+  await repos.deleteAccessTokensOf(userType, String(id));
 }
 
 export const nowStamp = (userId: number) => {

@@ -11,6 +11,7 @@ import { checkEmail, checkMailExchanger, type EmailCheckConfig } from './CheckIt
 import { prepareDynamicFieldUpdates, recordValue, type DynamicFieldInput } from './DynamicField.js';
 import { checkActivation, checkLicence, checkLoginLength, checkPassword, strictActivation, type ActivationPolicy, type PasswordPolicy } from './AccountPolicy.js';
 import type { PasswordHasher } from './Password.js';
+import { endSessionsOnAccountChange } from './Auth.js';
 
 export const OBJECT_TYPE = 'CustomerUser';
 
@@ -237,6 +238,7 @@ export async function customerUserUpdate(repos: Repositories, req: CustomerUserU
   const now = dbTimestamp();
   if (passwordHash !== undefined) changes.pw = passwordHash;
   await repos.updateCustomerUser(row.id, { ...changes, change_time: now, change_by: changedBy });
+  await endSessionsOnAccountChange(repos, 'Customer', row.login, changes);
   if (newLogin !== row.login) {
     await repos.renameCustomerPreferences(row.login, newLogin);
     await repos.renameDynamicFieldObject(OBJECT_TYPE, row.login, newLogin);

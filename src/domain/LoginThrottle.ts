@@ -4,7 +4,8 @@
 // next password is even checked, and the wait doubles with every further failure. Someone failing from another
 // address never delays the real user; a second, higher limit per address alone slows a password spray across many
 // logins. The counters live in the database (login_failure), so every instance on a shared one counts the same
-// failures; expired counters are deleted as new failures come in.
+// failures; expired counters are deleted as new failures come in. Every attempt is counted before its password is
+// checked (Auth), so that concurrent attempts cannot all pass the check of one count (issue 15).
 import { createHash } from 'node:crypto';
 import type { Repositories } from '../storage/repositories.js';
 
@@ -36,7 +37,7 @@ export class LoginThrottle {
 
   constructor(private readonly cfg: LoginThrottleConfig, private readonly now: () => number = Date.now) {}
 
-  private get enabled(): boolean { return this.cfg.loginFailuresAllowed > 0 || this.cfg.loginFailuresPerClient > 0; }
+  get enabled(): boolean { return this.cfg.loginFailuresAllowed > 0 || this.cfg.loginFailuresPerClient > 0; }
 
   async state(repos: Repositories, address: string, login: string): Promise<ThrottleState> {
     if (!this.enabled) return notCounted;
@@ -51,8 +52,12 @@ export class LoginThrottle {
     };
   }
 
-  async failed(repos: Repositories, address: string, login: string): Promise<void> {
-    if (!this.enabled) return;
+  /**
+   * Counts an attempt as a failure before its password is checked. Called in the unit of work that read state()
+   * and found no wait, so concurrent attempts see each other's counts: SQLite runs units in turn, PostgreSQL's
+   * SERIALIZABLE runs a colliding one again.
+   */
+  async count(repos: Repositories, address: string, login: string): Promise<void> {
     const t = this.now();
     if (this.cfg.loginFailuresAllowed > 0) await repos.countLoginFailure(pairKey(address, login), t, t - this.windowMs);
     if (this.cfg.loginFailuresPerClient > 0) await repos.countLoginFailure(clientKey(address), t, t - this.windowMs);
@@ -63,9 +68,13 @@ export class LoginThrottle {
     }
   }
 
-  /** A right password clears the pair's count (the address's count stays: it measures spraying). */
-  async succeeded(repos: Repositories, address: string, login: string): Promise<void> {
+  /**
+   * A right password clears the pair's count and takes back the address's count of this attempt when it was
+   * counted first (the rest of the address's count stays: it measures spraying).
+   */
+  async succeeded(repos: Repositories, address: string, login: string, counted: boolean): Promise<void> {
     await repos.clearLoginFailures(pairKey(address, login));
+    if (counted && this.cfg.loginFailuresPerClient > 0) await repos.uncountLoginFailure(clientKey(address));
   }
 
   private get windowMs(): number { return this.cfg.loginFailureWindowSeconds * 1000; }

@@ -98,6 +98,19 @@ export class PasswordHasher {
     return this.opts.format === 'otrs-bcrypt' ? stored.startsWith('BCRYPT:') : stored.startsWith('$argon2');
   }
 
+  /** Whether this password was verified right against this stored hash a moment ago (no verification needed). */
+  remembers(stored: string | null, password: string): boolean {
+    return !!stored && password !== '' && this.verified.has(stored, password);
+  }
+
+  /**
+   * The same memory by account name instead of stored hash, for deciding before the account is read (Auth's
+   * throttle): a hint only, the stored hash is checked again. The prefix keeps it apart from every stored hash.
+   */
+  rememberAccount(account: string, password: string): void { this.verified.add(`\u0000${account}`, password); }
+
+  remembersAccount(account: string, password: string): boolean { return password !== '' && this.verified.has(`\u0000${account}`, password); }
+
   async verify(stored: string | null, password: string): Promise<VerifyResult> {
     // OTRS: an empty password or an empty stored hash never authenticates (Auth/DB.pm).
     if (!stored || password === '') return this.verifyNothing(password);

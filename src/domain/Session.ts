@@ -3,6 +3,7 @@
 // (so a session dies SessionMaxIdleTime after creation however often it is used).
 import { randomBytes } from 'node:crypto';
 import type { Storage } from '../storage/database.js';
+import { sessionUserType as userTypeOf } from '../storage/cache.js';
 import type { AuthenticatedUser } from './Auth.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -48,8 +49,13 @@ export class Sessions {
   async data(sessionId: string, client: SessionClient): Promise<Record<string, string> | undefined> {
     if (!/^[A-Za-z0-9]{1,100}$/.test(sessionId)) return undefined;
     // A GI session's rows never change after SessionCreate, so a cached copy is enough (a removal, on any instance,
-    // forgets it); the validity checks below still run on every request.
-    const data = await this.storage.readCached((caches) => caches.sessions.peek(sessionId), (repos) => repos.session(sessionId));
+    // forgets it); the validity checks below still run on every request. Its account must be valid now: the
+    // account's state is cached too and forgotten, on every instance, when its validity or password changes, so
+    // a request with a SessionID costs no database round trip while both are cached.
+    const data = await this.storage.readCached((caches) => caches.validSession(sessionId), async (repos) => {
+      const stored = await repos.session(sessionId);
+      return stored && stored.UserID && (await repos.accountLogin(userTypeOf(stored), stored.UserID)) ? stored : undefined;
+    });
     if (!data || !data.UserID || !data.UserLogin) return undefined;
     if (this.cfg.sessionCheckRemoteIP && data.UserRemoteAddr !== client.remoteAddress) return undefined;
     const now = Date.now() / 1000;
@@ -61,8 +67,15 @@ export class Sessions {
   async user(sessionId: string, client: SessionClient): Promise<AuthenticatedUser | undefined> {
     const data = await this.data(sessionId, client);
     if (!data) return undefined;
-    const type = data.UserType === 'Customer' ? 'Customer' : 'User';
+    const type = userTypeOf(data);
     return { UserType: type, UserID: type === 'User' ? Number(data.UserID) : data.UserID, UserLogin: data.UserLogin };
+  }
+
+  /** Who the stored session belongs to, whatever its age or address (SessionRemove's owner check). */
+  async owner(sessionId: string): Promise<{ UserType: 'User' | 'Customer'; UserID: string } | undefined> {
+    if (!/^[A-Za-z0-9]{1,100}$/.test(sessionId)) return undefined;
+    const data = await this.storage.read((repos) => repos.session(sessionId));
+    return data && data.UserID ? { UserType: userTypeOf(data), UserID: data.UserID } : undefined;
   }
 
   remove(sessionId: string): Promise<void> {

@@ -8,7 +8,7 @@ import { checkValidID } from './Valid.js';
 import { checkEmail, type EmailCheckConfig } from './CheckItem.js';
 import { checkActivation, checkLicence, checkPassword, strictActivation, type ActivationPolicy, type PasswordPolicy } from './AccountPolicy.js';
 import type { PasswordHasher } from './Password.js';
-import { nowStamp } from './Auth.js';
+import { endSessionsOnAccountChange, nowStamp } from './Auth.js';
 
 export type UserRecord = Record<string, string | number | Array<string | Record<string, string | number | string[]>>>;
 
@@ -360,6 +360,7 @@ export async function userUpdate(repos: Repositories, req: UserChangeSet & UserL
   const now = dbTimestamp();
   if (passwordHash !== undefined) changes.pw = passwordHash;
   await repos.updateUser(row.id, { ...changes, change_time: now, change_by: changedBy });
+  await endSessionsOnAccountChange(repos, 'User', row.id, changes);
   if (passwordHash !== undefined && row.pw) await repos.addPasswordHistory(OBJECT_TYPE, row.id, row.pw, now, PASSWORD_HISTORY_LENGTH);
   if (passwordHash) await repos.setUserPreference(row.id, 'PasswordLastSet', now);
   await writePreferences(repos, row.id, req.preferences);

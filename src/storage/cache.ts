@@ -32,14 +32,28 @@ export class TtlCache<V> {
 
   delete(key: string): void { this.entries.delete(key); }
 
+  /** Forgets every entry whose value matches (rare changes only: it visits every entry). */
+  deleteWhere(matches: (value: V) => boolean): void {
+    for (const [key, hit] of this.entries) if (matches(hit.value)) this.entries.delete(key);
+  }
+
   clear(): void { this.entries.clear(); }
 }
 
 /** The timeZones key of an account: agents by users.id, customers by login. */
 export const timeZoneKey = (userType: string, id: number | string) => `${userType}\u0000${id}`;
 
-/** What a unit of work changed of the cached tables: everything, one account's time zone, or one session. */
-export type CacheChange = { all: true } | { timeZone: string } | { session: string };
+/** The accounts key: an account as sessions and tokens name it (agents by users.id, customers by login). */
+export const accountKey = timeZoneKey;
+
+/** A session's account kind: OTRS writes 'User' or 'Customer'; anything else is read as an agent's. */
+export const sessionUserType = (data: Record<string, string>): 'User' | 'Customer' => (data.UserType === 'Customer' ? 'Customer' : 'User');
+
+/**
+ * What a unit of work changed of the cached tables: everything, one account's time zone, one session, or one
+ * account's validity, login or password (its state and its cached sessions are forgotten).
+ */
+export type CacheChange = { all: true } | { timeZone: string } | { session: string } | { account: string };
 
 export class ReadCaches {
   readonly dynamicFields: TtlCache<DynamicFieldRow[]>;
@@ -47,18 +61,33 @@ export class ReadCaches {
   /** An account's UserTimeZone preference ('' for none), keyed by user type and id: read for every answer with times. */
   readonly timeZones: TtlCache<string>;
   readonly sessions: TtlCache<Record<string, string> | undefined>;
+  /**
+   * An account's login while it may authenticate (valid), '' while it may not (invalid, retired, gone), keyed by
+   * accountKey: checked on every request made with a SessionID or AccessToken.
+   */
+  readonly accounts: TtlCache<string>;
 
   constructor(ttlMs: number) {
     this.dynamicFields = new TtlCache(ttlMs, 100);
     this.agentGroups = new TtlCache(ttlMs);
     this.timeZones = new TtlCache(ttlMs);
     this.sessions = new TtlCache(ttlMs);
+    this.accounts = new TtlCache(ttlMs);
+  }
+
+  /** A cached session whose account is cached as valid: what a request with a SessionID needs, without a unit of work. */
+  validSession(sessionId: string): Record<string, string> | undefined {
+    const hit = this.sessions.peek(sessionId);
+    return hit && this.accounts.peek(accountKey(sessionUserType(hit), hit.UserID)) ? hit : undefined;
   }
 
   forget(change: CacheChange): void {
     if ('all' in change) this.clear();
     else if ('timeZone' in change) this.timeZones.delete(change.timeZone);
-    else this.sessions.delete(change.session);
+    else if ('account' in change) {
+      this.accounts.delete(change.account);
+      this.sessions.deleteWhere((data) => data !== undefined && accountKey(sessionUserType(data), data.UserID) === change.account);
+    } else this.sessions.delete(change.session);
   }
 
   clear(): void {
@@ -66,6 +95,7 @@ export class ReadCaches {
     this.agentGroups.clear();
     this.timeZones.clear();
     this.sessions.clear();
+    this.accounts.clear();
   }
 }
 
@@ -82,6 +112,7 @@ export class UnitCaches {
   get agentGroups() { return this.shared.agentGroups; }
   get timeZones() { return this.shared.timeZones; }
   get sessions() { return this.shared.sessions; }
+  get accounts() { return this.shared.accounts; }
 
   /** A cached table changed (groups, roles, dynamic fields): forget everything. */
   invalidate(): void { this.changed({ all: true }); }
@@ -90,6 +121,9 @@ export class UnitCaches {
   forgetTimeZone(userType: 'User' | 'Customer', id: number | string): void { this.changed({ timeZone: timeZoneKey(userType, id) }); }
 
   forgetSession(sessionId: string): void { this.changed({ session: sessionId }); }
+
+  /** An account's validity, login or password changed: its state and its sessions are read again, everywhere. */
+  forgetAccount(userType: 'User' | 'Customer', id: number | string): void { this.changed({ account: accountKey(userType, id) }); }
 
   private changed(change: CacheChange): void {
     this.shared.forget(change);

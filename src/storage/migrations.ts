@@ -250,8 +250,21 @@ function migrationsFor(dialect: Dialect) {
     },
   };
 
+  /**
+   * A password change or the end of an account's validity deletes its sessions and tokens (Auth.ts): found by
+   * owner, not by scanning every row. The sessions index is partial (the UserID rows: short values), and the
+   * query names data_key as a literal so that both databases can use it.
+   */
+  const accountSessionIndexes: Migration = {
+    async up(db: Kysely<any>) {
+      await sql`CREATE INDEX sessions_user_id ON sessions (data_value) WHERE data_key = 'UserID'`.execute(db);
+      await db.schema.createIndex('access_token_user').on('access_token').columns(['user_type', 'user_id']).execute();
+    },
+  };
+
   const migrations: Record<string, Migration> = { '0001-initial': initial, '0002-unicode-lower': unicodeLower, '0003-roles': roles, '0004-user-licences': userLicences,
-    '0005-login-failures': loginFailures, '0006-prefix-search-indexes': prefixSearchIndexes };
+    '0005-login-failures': loginFailures, '0006-prefix-search-indexes': prefixSearchIndexes,
+    '0007-account-session-indexes': accountSessionIndexes };
   return { migrations, ownTables };
 }
 

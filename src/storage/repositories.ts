@@ -3,7 +3,7 @@ import { sql, type Kysely, type Selectable, type Insertable, type Updateable } f
 import type { Audit, DB, CustomerUserTable, DynamicFieldTable, UsersTable } from './schema.js';
 import { CustomerCompanyRepository } from './customer-company-repository.js';
 import { lower, lowered, matches, type Dialect } from './conditions.js';
-import { ReadCaches, UnitCaches, timeZoneKey } from './cache.js';
+import { ReadCaches, UnitCaches, accountKey, timeZoneKey } from './cache.js';
 import type { Sql } from './sql.js';
 
 export type CustomerUserRow = Selectable<CustomerUserTable>;
@@ -104,6 +104,10 @@ export class Repositories {
   }
 
   async updateCustomerUser(id: number, changes: CustomerUserChanges): Promise<void> {
+    if (changes.valid_id !== undefined || changes.login !== undefined || changes.pw !== undefined) {
+      const old = await this.sql.first(this.db.selectFrom('customer_user').select('login').where('id', '=', id));
+      if (old) this.caches.forgetAccount('Customer', old.login);
+    }
     await this.sql.run(this.db.updateTable('customer_user').set(changes).where('id', '=', id));
   }
 
@@ -152,6 +156,7 @@ export class Repositories {
   }
 
   async updateUser(id: number, changes: UserChanges): Promise<void> {
+    if (changes.valid_id !== undefined || changes.login !== undefined || changes.pw !== undefined) this.caches.forgetAccount('User', id);
     await this.sql.run(this.db.updateTable('users').set(changes).where('id', '=', id));
   }
 
@@ -161,6 +166,7 @@ export class Repositories {
   }
 
   async setUserValidId(id: number, validId: number): Promise<void> {
+    this.caches.forgetAccount('User', id);
     await this.sql.run(this.db.updateTable('users').set({ valid_id: validId }).where('id', '=', id));
   }
 
@@ -170,6 +176,18 @@ export class Repositories {
 
   async updateCustomerUserPassword(id: number, pw: string): Promise<void> {
     await this.sql.run(this.db.updateTable('customer_user').set({ pw }).where('id', '=', id));
+  }
+
+  /**
+   * The account's login while it is valid, '' while it is not (or no longer exists), as sessions and tokens name
+   * it: agents by users.id, customers by login. Cached: read for every SessionID or AccessToken request; every
+   * change of validity, login or password forgets it (updateUser, updateCustomerUser, setUserValidId).
+   */
+  accountLogin(userType: 'User' | 'Customer', id: number | string): Promise<string> {
+    return this.caches.accounts.get(accountKey(userType, id), async () => {
+      const row = userType === 'User' ? await this.userById(Number(id)) : await this.customerUserByLogin(String(id));
+      return row && row.valid_id === 1 ? row.login : '';
+    });
   }
 
   /**
@@ -364,6 +382,14 @@ export class Repositories {
     });
   }
 
+  /** Deletes every session of the account (UserType + UserID rows; the UserID ones are indexed). */
+  async deleteSessionsOf(userType: 'User' | 'Customer', userId: string): Promise<void> {
+    this.caches.forgetAccount(userType, userId);
+    const owned = this.db.selectFrom('sessions').select('session_id').where(sql<boolean>`data_key = 'UserID'`).where('data_value', '=', userId);
+    const ofType = this.db.selectFrom('sessions').select('session_id').where('data_key', '=', 'UserType').where('data_value', '=', userType);
+    await this.sql.run(this.db.deleteFrom('sessions').where('session_id', 'in', owned.where('session_id', 'in', ofType)));
+  }
+
   async deleteSession(sessionId: string): Promise<void> {
     this.caches.forgetSession(sessionId);
     await this.sql.run(this.db.deleteFrom('sessions').where('session_id', '=', sessionId));
@@ -380,6 +406,10 @@ export class Repositories {
 
   async deleteAccessToken(uuid: string): Promise<void> {
     await this.sql.run(this.db.deleteFrom('access_token').where('uuid', '=', uuid));
+  }
+
+  async deleteAccessTokensOf(userType: 'User' | 'Customer', userId: string): Promise<void> {
+    await this.sql.run(this.db.deleteFrom('access_token').where('user_type', '=', userType).where('user_id', '=', userId));
   }
 
   // --- password history (newest first) ----------------------------------------------------------------------
@@ -409,6 +439,11 @@ export class Repositories {
         failures: sql`CASE WHEN login_failure.last_failure < ${expiredBefore} THEN 1 ELSE login_failure.failures + 1 END`,
         last_failure: now,
       })));
+  }
+
+  /** Takes one failure back (an attempt counted before its password was checked, which was right). */
+  async uncountLoginFailure(key: string): Promise<void> {
+    await this.sql.run(this.db.updateTable('login_failure').set({ failures: sql`failures - 1` }).where('counter_key', '=', key).where('failures', '>', 0));
   }
 
   async clearLoginFailures(key: string): Promise<void> {
