@@ -5,9 +5,9 @@
 // not `start` itself) because the suite runs on the build `npm test` has just made, and a second tsc would
 // rewrite dist/ under it.
 import { expect } from 'chai';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freshDatabase, projectRoot } from './support/server.js';
 import { envelope, NS } from './support/soap.js';
@@ -17,10 +17,18 @@ function alive(pid: number): boolean {
   try { return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
 }
 
-/** The processes whose parent is `pid`. */
+/** The processes whose parent is `pid` (from /proc: the machine need not have ps). */
 function childrenOf(pid: number): number[] {
-  const ps = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' });
-  return ps.stdout.split('\n').map((l) => Number(l.trim())).filter((n) => n > 0);
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // pid (comm) state ppid ...: comm may hold spaces and parentheses, so read after its last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(entry));
+    } catch { /* gone meanwhile */ }
+  }
+  return children;
 }
 
 /** `pid`'s children, their children, and so on. */
