@@ -6,7 +6,6 @@
 // caller's time zone, and ask for an error message in German.
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { openTestDatabase } from './support/database.js';
 import { startServer, projectRoot, type RunningServer } from './support/server.js';
 import { runClientScript, WITHOUT_PROXY } from './support/client-run.js';
 
@@ -20,17 +19,13 @@ const NEW_YORK = { CreateTime: '2026-03-28 20:30:00', ChangeTime: '2026-03-28 21
 const TITLE_REFUSED = { ErrorCode: 'UserUpdate.AccessDenied', ErrorMessage: 'UserUpdate: You may not change UserTitle (FIELD_RIGHTS)!' };
 const GERMAN_NOT_FOUND = { ErrorCode: 'UserGet.NotFound', ErrorMessage: 'UserGet: Für die angegebene UserID oder den Login wurde kein Agent gefunden!' };
 
-async function serverWithRole(): Promise<RunningServer> {
-  // Only agents with rw in stats may change a title: the demo agent (admin, users) may not.
-  const server = await startServer({ LICENCE_MODULES: 'reporting:1', FIELD_RIGHTS: 'User.UserTitle:stats' });
-  const db = openTestDatabase(server.dbPath);
-  try {
-    db.prepare("INSERT INTO roles (name, comments, valid_id, create_time, create_by, change_time, change_by) VALUES ('Support', NULL, 1, '2026-01-01 00:00:00', 1, '2026-01-01 00:00:00', 1)").run();
-    const id = db.prepare(`INSERT INTO users (login, pw, first_name, last_name, valid_id, create_time, create_by, change_time, change_by)
-      VALUES ('night-shift', NULL, 'Nina', 'Night', 2, ?, 1, ?, 1)`).run(STORED.CreateTime, STORED.ChangeTime).lastInsertRowid;
-    db.prepare("INSERT INTO user_preferences (user_id, preferences_key, preferences_value) VALUES (?, 'UserLastLogin', ?)").run(id, String(Date.UTC(2026, 9, 25, 0, 30) / 1000));
-  } finally { db.close(); }
-  return server;
+/**
+ * A fresh demo server (its role Support and its imported agent night-shift, with the STORED times) with the two
+ * settings the scripts show: one licence of module reporting, and only agents with rw in stats may change a title
+ * (the demo agent, in admin and users, may not).
+ */
+function demoServer(): Promise<RunningServer> {
+  return startServer({ LICENCE_MODULES: 'reporting:1', FIELD_RIGHTS: 'User.UserTitle:stats' });
 }
 
 describe('Agent provisioning with real clients', function () {
@@ -40,7 +35,7 @@ describe('Agent provisioning with real clients', function () {
     let server: RunningServer;
     let out: any;
     before(async () => {
-      server = await serverWithRole();
+      server = await demoServer();
       out = (await runClientScript<any>('zeep', '/usr/bin/python3', [join(projectRoot, 'test', 'clients', 'python', 'otrs_agent_provisioning.py'), `${server.endpoint}?wsdl`], { env: WITHOUT_PROXY })).out;
     });
     after(async () => { await server.stop(); });
@@ -93,7 +88,7 @@ describe('Agent provisioning with real clients', function () {
     let server: RunningServer;
     let out: any;
     before(async () => {
-      server = await serverWithRole();
+      server = await demoServer();
       out = (await runClientScript<any>('SOAP::Lite', 'perl', [join(projectRoot, 'test', 'clients', 'perl', 'otrs-agent-provisioning.pl'), server.endpoint], { env: WITHOUT_PROXY })).out;
     });
     after(async () => { await server.stop(); });

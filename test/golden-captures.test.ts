@@ -1,6 +1,6 @@
-// Every capture in ../shared/research/znuny-golden/ that concerns what this server implements, replayed byte for
-// byte. The server runs in OTRS's faithful mode (KEEP_ALIVE=0, and the default web service with OTRS's strict
-// SOAPAction check, LenientSOAPAction false, replacing the shipped one) with the captures' own accounts (agent1 and cust1,
+// Every capture in test/fixtures/znuny-golden/ (its README.md says how they were recorded) that concerns what
+// this server implements, replayed byte for byte. The server runs in OTRS's faithful mode (KEEP_ALIVE=0, and the
+// default web service with OTRS's strict SOAPAction check, LenientSOAPAction false, replacing the shipped one) with the captures' own accounts (agent1 and cust1,
 // stored with OTRS's default sha2 hashes, as an imported OTRS database would hold them); only generated values
 // (the SessionID) are masked. The default keep-alive mode differs in one header, asserted at the end.
 import { expect } from 'chai';

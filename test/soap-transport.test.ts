@@ -1,4 +1,4 @@
-// The OTRS SOAP dialect on the wire (research/otrs-soap-dialect.md): the rules the captures do not show (the
+// The OTRS SOAP dialect on the wire: the rules the captures do not show (the
 // captures themselves are replayed in golden-captures.test.ts).
 import { expect } from 'chai';
 import { request } from 'node:http';

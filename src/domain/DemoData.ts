@@ -1,8 +1,13 @@
 // Demo data for a first start on an empty database (README): one agent, one company, two customer users and
-// two customer-user dynamic fields. The passwords are printed by the start command and stored hashed.
+// two customer-user dynamic fields, plus what the README's examples use: the role `Support` and `night-shift`, an
+// agent as an OTRS import leaves it (no password yet, invalid) whose times lie across a daylight-saving change.
+// The passwords are printed by the start command and stored hashed.
 import type { Storage } from '../storage/database.js';
 import { nowStamp } from './Auth.js';
 import type { PasswordHasher } from './Password.js';
+
+/** Europe/Berlin went to summer time at 2026-03-29 01:00 UTC and back at 2026-10-25 01:00 UTC. */
+const IMPORTED = { create_time: '2026-03-29 00:30:00', change_time: '2026-03-29 01:30:00', lastLogin: Date.UTC(2026, 9, 25, 0, 30) / 1000 };
 
 export const DEMO = {
   agent: { login: 'demo-agent', password: 'DemoAgent1!' },
@@ -33,6 +38,13 @@ export async function ensureDemoData(storage: Storage, passwords: PasswordHasher
         phone: null, fax: null, mobile: null, street: null, zip: null, city: null, country: null, comments: null, valid_id: 1, ...stamp,
       });
     }
+    // A role to give agents; what a role grants is each installation's own configuration, so it grants nothing.
+    await repos.insertRole({ name: 'Support', comments: 'Demo role', valid_id: 1, ...stamp });
+    const imported = await repos.insertUser({
+      login: 'night-shift', pw: null, title: null, first_name: 'Nina', last_name: 'Night', valid_id: 2,
+      create_time: IMPORTED.create_time, create_by: 1, change_time: IMPORTED.change_time, change_by: 1,
+    });
+    await repos.setUserPreference(imported, 'UserLastLogin', String(IMPORTED.lastLogin));
     await repos.insertDynamicField({ internal_field: 0, name: 'Department', label: 'Department', field_order: 1, field_type: 'Text', object_type: 'CustomerUser', config: JSON.stringify({ DefaultValue: '' }), valid_id: 1, ...stamp });
     await repos.insertDynamicField({
       internal_field: 0, name: 'Skills', label: 'Skills', field_order: 2, field_type: 'Multiselect', object_type: 'CustomerUser',

@@ -1,6 +1,6 @@
 // The storage interface the domain sees. Each method is one question or one write in OTRS terms; SQL stays here.
 import { sql, type Kysely, type Selectable, type Insertable, type Updateable } from 'kysely';
-import type { Audit, DB, CustomerUserTable, DynamicFieldTable, UsersTable } from './schema.js';
+import type { Audit, DB, CustomerUserTable, DynamicFieldTable, RolesTable, UsersTable } from './schema.js';
 import { CustomerCompanyRepository } from './customer-company-repository.js';
 import { lower, lowered, matches, type Dialect } from './conditions.js';
 import { ReadCaches, UnitCaches, accountKey, timeZoneKey } from './cache.js';
@@ -280,6 +280,11 @@ export class Repositories {
   async setUserLicence(userId: number, module: string, assigned: boolean, stamp: { create_time: string; create_by: number }): Promise<void> {
     await this.sql.run(this.db.deleteFrom('user_licence').where('user_id', '=', userId).where('module', '=', module));
     if (assigned) await this.sql.run(this.db.insertInto('user_licence').values({ user_id: userId, module, ...stamp }));
+  }
+
+  async insertRole(row: Insertable<RolesTable>): Promise<number> {
+    this.caches.invalidate();
+    return (await this.sql.rows(this.db.insertInto('roles').values(row).returning('id')))[0].id;
   }
 
   async roleIdByName(name: string): Promise<number | undefined> {

@@ -1,11 +1,11 @@
-// Replays a capture from ../shared/research/znuny-golden/ byte for byte over a raw TCP connection and returns
+// Replays a capture from test/fixtures/znuny-golden/ byte for byte over a raw TCP connection and returns
 // the raw bytes the server sent back (until it closes the connection).
 import { readFileSync, existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { projectRoot } from './server.js';
 
-export const goldenDir = join(projectRoot, '..', 'shared', 'research', 'znuny-golden');
+export const goldenDir = join(projectRoot, 'test', 'fixtures', 'znuny-golden');
 
 export function goldenRequest(name: string, port: number): Buffer {
   const head = readFileSync(join(goldenDir, `${name}.request-headers.txt`), 'utf8').split(/\r?\n/).filter((l) => l !== '')

@@ -1,4 +1,4 @@
-// SOAPAction rules and operation naming (dialect §4, §7; test cases A2-A4 of otrs-soap-testcases.md).
+// SOAPAction rules and operation naming, as OTRS's and Znuny's SOAP transports apply them.
 import { expect } from 'chai';
 import {
   checkNamespace, checkOperationMatch, checkSoapActionValue, firstBodyOperation, localOperationName, parseSoapAction, responseName,

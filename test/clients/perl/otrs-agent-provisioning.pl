@@ -4,6 +4,8 @@
 # a role and a licence module, UserGet with Fields and FieldProperties, a UserUpdate the field rights refuse,
 # UserUpdate retiring and restoring; then
 # the times of an agent imported from OTRS read in Europe/Berlin (TimeZone), and an error message in German (Language).
+# It runs against a fresh demo server (npm start; the role Support and the imported agent night-shift are demo
+# data) started with the two settings it shows: LICENCE_MODULES=reporting:1 FIELD_RIGHTS=User.UserTitle:stats.
 # Usage: perl otrs-agent-provisioning.pl <endpoint URL>. Prints one JSON document with every step's answer.
 use strict;
 use warnings;

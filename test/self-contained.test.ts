@@ -1,0 +1,57 @@
+// The repository stands alone (issue 15): a clone with nothing beside it builds, tests and benchmarks. So no file
+// of the folders that make up the product or its tests may name the research folder that lived next to the
+// checkout during development, and the served WSDL cites no file the repository does not have. This file names
+// the patterns, so it is the one file not scanned.
+import { expect } from 'chai';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { startServer, projectRoot } from './support/server.js';
+
+const SCANNED = ['src', 'test', 'bench', '.ci', 'wsdl', 'README.md', 'package.json', 'tsconfig.json', '.mocharc.json'];
+/** Generated or local-only: not part of a checkout. */
+const SKIPPED = new Set(['node_modules', 'dist', 'var', 'data']);
+const OUTSIDE = ['../shared', 'shared/research', '/work/shared'];
+/** The same paths as code writes them: join(root, '..', 'shared', ...). */
+const OUTSIDE_IN_CODE = /'\.\.'\s*,\s*'shared'|'shared'\s*,\s*'research'/;
+const SELF = join('test', 'self-contained.test.ts');
+
+function* files(path: string): Generator<string> {
+  if (!existsSync(path)) return;
+  if (!statSync(path).isDirectory()) { yield path; return; }
+  for (const entry of readdirSync(path)) if (!SKIPPED.has(entry)) yield* files(join(path, entry));
+}
+
+describe('The repository stands alone', function () {
+  it('names no folder outside the checkout in src, test, bench, .ci, wsdl or the README', () => {
+    const offenders: string[] = [];
+    let scanned = 0;
+    for (const top of SCANNED) {
+      for (const file of files(join(projectRoot, top))) {
+        if (relative(projectRoot, file) === SELF) continue;
+        scanned++;
+        const text = readFileSync(file, 'latin1');
+        for (const pattern of OUTSIDE) if (text.includes(pattern)) offenders.push(`${relative(projectRoot, file)}: ${pattern}`);
+        if (OUTSIDE_IN_CODE.test(text)) offenders.push(`${relative(projectRoot, file)}: ${OUTSIDE_IN_CODE.source}`);
+      }
+    }
+    expect(scanned, 'files scanned').to.be.above(100);
+    expect(offenders).to.deep.equal([]);
+  });
+
+  it('has the golden captures the replay test reads inside the repository', () => {
+    const dir = join(projectRoot, 'test', 'fixtures', 'znuny-golden');
+    const responses = readdirSync(dir).filter((f) => f.endsWith('.response.txt'));
+    expect(responses.length).to.be.at.least(25);
+    expect(existsSync(join(dir, 'throughput-wrk.txt')), 'the throughput figures the README cites').to.equal(true);
+  });
+
+  it('serves a WSDL that cites no document the repository lacks', async () => {
+    const server = await startServer();
+    try {
+      const wsdl = await (await fetch(server.wsdlUrl)).text();
+      for (const pattern of [...OUTSIDE, 'research/']) expect(wsdl).not.to.contain(pattern);
+      const cited = wsdl.match(/[\w./-]+\.(?:md|txt)\b/g) ?? [];
+      expect(cited.filter((path) => !existsSync(join(projectRoot, path)))).to.deep.equal([]);
+    } finally { await server.stop(); }
+  });
+});
