@@ -92,6 +92,13 @@ export interface Config extends LoginThrottleConfig {
   userApproverGroups: string[];
   /** Field rights: `<Object>.<Field>` -> groups in which rw lets an agent change it (FIELD_RIGHTS); others may. */
   fieldRights: Record<string, string[]>;
+  /**
+   * Bounds on one request's work and answer (issue 15.7): DynamicField entries in one request, fields one request
+   * may create, fields per object type for auto-creation.
+   */
+  dynamicFieldMaxEntries: number;
+  dynamicFieldMaxCreate: number;
+  dynamicFieldMaxPerObject: number;
 }
 
 function fieldRights(src: Source, key: string): Record<string, string[]> {
@@ -250,5 +257,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     userAddNeedsApproval: bool(src, 'USER_ADD_APPROVAL', false),
     userApproverGroups: str(src, 'USER_APPROVER_GROUPS', 'admin').split(',').map((s) => s.trim()).filter(Boolean),
     fieldRights: fieldRights(src, 'FIELD_RIGHTS'),
+    // Bounds on one request's work and answer (issue 15.7).
+    dynamicFieldMaxEntries: int(src, 'DYNAMIC_FIELD_MAX_ENTRIES', 1000, 1),
+    dynamicFieldMaxCreate: int(src, 'DYNAMIC_FIELD_MAX_CREATE', 100),
+    dynamicFieldMaxPerObject: int(src, 'DYNAMIC_FIELD_MAX_PER_OBJECT', 1000),
   };
 }

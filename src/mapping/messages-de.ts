@@ -30,6 +30,8 @@ export const de: CatalogueEntry[] = [
   ['At most {0} CustomerIDs per request!', 'Höchstens {0} CustomerIDs pro Anfrage!'],
   ['At most {0} CustomerUserIDs per request!', 'Höchstens {0} CustomerUserIDs pro Anfrage!'],
   ['At most {0} agents per request!', 'Höchstens {0} Agenten pro Anfrage!'],
+  ['At most {0} DynamicField entries per request (DYNAMIC_FIELD_MAX_ENTRIES), got {1}!', 'Höchstens {0} DynamicField-Einträge pro Anfrage (DYNAMIC_FIELD_MAX_ENTRIES), angegeben sind {1}!'],
+  ['At most {0} new DynamicFields per request (DYNAMIC_FIELD_MAX_CREATE), got {1}!', 'Höchstens {0} neue dynamische Felder pro Anfrage (DYNAMIC_FIELD_MAX_CREATE), angegeben sind {1}!'],
   ['You may not change {0} (FIELD_RIGHTS)!', 'Sie dürfen {0} nicht ändern (FIELD_RIGHTS)!'],
   ["ValidID '{0}' is invalid: it must be 1 (valid), 2 (invalid) or 3 (invalid-temporarily)!", "Die ValidID '{0}' ist ungültig: erlaubt sind 1 (gültig), 2 (ungültig) und 3 (vorübergehend ungültig)!"],
 
@@ -89,6 +91,8 @@ export const de: CatalogueEntry[] = [
   ['DynamicField {0} is given more than once!', 'Das dynamische Feld {0} ist mehrfach angegeben!'],
   ['DynamicField {0} is not a {1} field!', 'Das dynamische Feld {0} gehört nicht zu {1}!'],
   ['DynamicField {0} is not valid!', 'Das dynamische Feld {0} ist nicht gültig!'],
+  ['DynamicField {0} takes at most {1} values (its possible values), got {2}!', 'Das dynamische Feld {0} nimmt höchstens {1} Werte (seine möglichen Werte), angegeben sind {2}!'],
+  ['{0} has {1} DynamicFields; at most {2} are allowed (DYNAMIC_FIELD_MAX_PER_OBJECT), so {3} new ones cannot be created!', '{0} hat {1} dynamische Felder; höchstens {2} sind erlaubt (DYNAMIC_FIELD_MAX_PER_OBJECT), daher können {3} neue nicht angelegt werden!'],
   ["DynamicField {0}: '{1}' is not a date (YYYY-MM-DD)!", "Dynamisches Feld {0}: '{1}' ist kein Datum (JJJJ-MM-TT)!"],
   ["DynamicField {0}: '{1}' is not a date and time (YYYY-MM-DD HH:MM:SS)!", "Dynamisches Feld {0}: '{1}' ist kein Zeitpunkt (JJJJ-MM-TT HH:MM:SS)!"],
   ["DynamicField {0}: '{1}' is not one of its possible values ({2})!", "Dynamisches Feld {0}: '{1}' ist keiner der möglichen Werte ({2})!"],

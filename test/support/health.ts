@@ -1,0 +1,31 @@
+// How long a request keeps the server from answering anything else, measured from outside: /health is asked
+// every 20 ms while the request runs, and the longest time between two answers is what the event loop was blocked
+// for (plus the poll interval).
+import type { RunningServer } from './server.js';
+
+/** Generous for a loaded machine; at the defaults the server blocks for a few tens of milliseconds. */
+export const MAX_GAP_MS = 750;
+
+/** Runs `request` while /health is polled: its result, how long it took, and the longest gap between health answers. */
+export async function withHealthPolls<T>(server: RunningServer, request: () => Promise<T>): Promise<{ result: T; ms: number; longestGap: number }> {
+  let stop = false;
+  let last = Date.now();
+  let longestGap = 0;
+  const polls = (async () => {
+    while (!stop) {
+      await fetch(`${server.baseUrl}/health`);
+      const now = Date.now();
+      longestGap = Math.max(longestGap, now - last);
+      last = now;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  await new Promise((r) => setTimeout(r, 50));
+  const started = Date.now();
+  const result = await request();
+  const ms = Date.now() - started;
+  stop = true;
+  await polls;
+  return { result, ms, longestGap };
+}
+
