@@ -94,11 +94,13 @@ export interface Config extends LoginThrottleConfig {
   fieldRights: Record<string, string[]>;
   /**
    * Bounds on one request's work and answer (issue 15.7): DynamicField entries in one request, fields one request
-   * may create, fields per object type for auto-creation.
+   * may create, fields per object type for auto-creation, ids named in one Get, and the size of one Get answer.
    */
   dynamicFieldMaxEntries: number;
   dynamicFieldMaxCreate: number;
   dynamicFieldMaxPerObject: number;
+  getMaxIds: number;
+  responseMaxBytes: number;
 }
 
 function fieldRights(src: Source, key: string): Record<string, string[]> {
@@ -261,5 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dynamicFieldMaxEntries: int(src, 'DYNAMIC_FIELD_MAX_ENTRIES', 1000, 1),
     dynamicFieldMaxCreate: int(src, 'DYNAMIC_FIELD_MAX_CREATE', 100),
     dynamicFieldMaxPerObject: int(src, 'DYNAMIC_FIELD_MAX_PER_OBJECT', 1000),
+    getMaxIds: int(src, 'GET_MAX_IDS', 1000, 1),
+    responseMaxBytes: int(src, 'RESPONSE_MAX_BYTES', 4 * 1024 * 1024, 1024),
   };
 }

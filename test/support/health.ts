@@ -2,11 +2,15 @@
 // every 20 ms while the request runs, and the longest time between two answers is what the event loop was blocked
 // for (plus the poll interval).
 import type { RunningServer } from './server.js';
+import { envelope, NS, parseResponse, post, type RawResponse } from './soap.js';
 
 /** Generous for a loaded machine; at the defaults the server blocks for a few tens of milliseconds. */
 export const MAX_GAP_MS = 750;
 
-/** Runs `request` while /health is polled: its result, how long it took, and the longest gap between health answers. */
+/**
+ * Runs `request` while /health is polled: its result, how long it took, and the longest gap between health answers.
+ * The request must not parse a large answer meanwhile (that would hold this process, not the server): see callPolled.
+ */
 export async function withHealthPolls<T>(server: RunningServer, request: () => Promise<T>): Promise<{ result: T; ms: number; longestGap: number }> {
   let stop = false;
   let last = Date.now();
@@ -29,3 +33,9 @@ export async function withHealthPolls<T>(server: RunningServer, request: () => P
   return { result, ms, longestGap };
 }
 
+
+/** Calls an operation while /health is polled; the answer is parsed only afterwards. */
+export async function callPolled(server: RunningServer, operation: string, inner: string) {
+  const polled = await withHealthPolls(server, () => post(server.endpoint, envelope(operation, inner), { SOAPAction: `"${NS}#${operation}"` }));
+  return { res: polled.result as RawResponse, data: parseResponse(polled.result.text, operation), ms: polled.ms, longestGap: polled.longestGap };
+}
