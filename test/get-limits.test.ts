@@ -45,12 +45,13 @@ describe('Limits of one Get', function () {
     }
 
     it('answers 1000 customer users in one request, well under a second, while /health keeps answering', async () => {
-      const { ms, longestGap, ...r } = await callPolled(server, 'CustomerUserGet', `${session}<CustomerUserID>${logins(1000).join(',')}</CustomerUserID>`);
+      const { ms, cpuMs, longestGap, ...r } = await callPolled(server, 'CustomerUserGet', `${session}<CustomerUserID>${logins(1000).join(',')}</CustomerUserID>`);
       expect(r.data.Error, JSON.stringify(r.data.Error)).to.equal(undefined);
       expect(r.data.CustomerUser).to.have.length(1000);
       expect(r.data.CustomerUser[999].UserLogin).to.equal('bulk1000');
       expect(r.data.CustomerUser[0].DynamicField_Extra1).to.equal(undefined);
-      expect(ms).to.be.below(1000);
+      expect(cpuMs).to.be.below(500);
+      expect(ms).to.be.below(3000);
       expect(longestGap).to.be.below(MAX_GAP_MS);
     });
   });
@@ -58,21 +59,23 @@ describe('Limits of one Get', function () {
   describe('size of one answer (RESPONSE_MAX_BYTES, 4 MiB)', () => {
     it('refuses 1000 customer users with their 1000 dynamic fields each, quickly, without building the answer', async () => {
       const before = rssMiB(server.pid);
-      const { ms, longestGap, ...r } = await callPolled(server, 'CustomerUserGet', `${session}<CustomerUserID>${logins(1000).join(',')}</CustomerUserID><DynamicFields>1</DynamicFields>`);
+      const { ms, cpuMs, longestGap, ...r } = await callPolled(server, 'CustomerUserGet', `${session}<CustomerUserID>${logins(1000).join(',')}</CustomerUserID><DynamicFields>1</DynamicFields>`);
       expect(r.data.Error).to.deep.equal({
         ErrorCode: 'CustomerUserGet.InvalidParameter',
         ErrorMessage: 'CustomerUserGet: The answer would be larger than 4194304 bytes (RESPONSE_MAX_BYTES): ask for fewer records at a time!',
       });
-      expect(ms).to.be.below(1000);
+      expect(cpuMs).to.be.below(500);
+      expect(ms).to.be.below(3000);
       expect(longestGap).to.be.below(MAX_GAP_MS);
       // The whole answer would be about 30 MB of text, several times that as objects.
       expect(rssMiB(server.pid) - before).to.be.below(100);
     });
 
     it('answers the same customer users with their dynamic fields a hundred at a time, well under a second, while /health keeps answering', async () => {
-      const { ms, longestGap, ...r } = await callPolled(server, 'CustomerUserGet', `${session}<CustomerUserID>${logins(100).join(',')}</CustomerUserID><DynamicFields>1</DynamicFields>`);
+      const { ms, cpuMs, longestGap, ...r } = await callPolled(server, 'CustomerUserGet', `${session}<CustomerUserID>${logins(100).join(',')}</CustomerUserID><DynamicFields>1</DynamicFields>`);
       expect(r.data.Error, JSON.stringify(r.data.Error)).to.equal(undefined);
-      expect(ms).to.be.below(1000);
+      expect(cpuMs).to.be.below(500);
+      expect(ms).to.be.below(3000);
       expect(longestGap).to.be.below(MAX_GAP_MS);
       expect(r.data.CustomerUser).to.have.length(100);
       expect(r.data.CustomerUser[0].DynamicField_Extra998).to.equal('');

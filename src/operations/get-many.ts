@@ -8,8 +8,12 @@
 import type { Repositories } from '../storage/repositories.js';
 import type { ResponseData, Services } from './operation.js';
 
-/** Lookups per read unit: each costs a few indexed queries, so a part holds the database for milliseconds. */
+/**
+ * A read unit ends after this many lookups (each a few indexed queries) or this much answer (records of many
+ * dynamic fields cost by their size), so that one part holds the database for milliseconds.
+ */
 const PART_WEIGHT = 100;
+const PART_BYTES = 256 * 1024;
 
 /** The bytes `value` takes under the element `name` (a list repeats the element for each item). */
 export function answerBytes(name: string, value: ResponseData): number {
@@ -30,7 +34,8 @@ export function answerBytes(name: string, value: ResponseData): number {
 
 /** A running count of the records of one answer, against the limit. */
 export class AnswerBudget {
-  private used = 0;
+  /** Bytes counted so far. */
+  used = 0;
   constructor(readonly maxBytes: number) {}
 
   /** Counts one more record; false once the answer would be larger than the limit. */
@@ -61,7 +66,8 @@ export async function readMany<K, R extends ResponseData>(s: Services, get: GetM
   let next = 0;
   while (next < get.keys.length) {
     const tooLarge = await s.storage.read(async (repos) => {
-      for (let weight = 0; next < get.keys.length && weight < PART_WEIGHT; next++) {
+      const partEnd = budget.used + PART_BYTES;
+      for (let weight = 0; next < get.keys.length && weight < PART_WEIGHT && budget.used < partEnd; next++) {
         const key = get.keys[next];
         weight += get.weight?.(key) ?? 1;
         for (const record of await get.read(repos, key)) {
