@@ -311,10 +311,6 @@ export class Repositories {
   }
 
   // --- dynamic fields --------------------------------------------------------------------------------------
-  dynamicFieldByName(name: string): Promise<DynamicFieldRow | undefined> {
-    return this.sql.first(this.db.selectFrom('dynamic_field').selectAll().where('name', '=', name));
-  }
-
   dynamicFieldsOf(objectType: string): Promise<DynamicFieldRow[]> {
     return this.caches.dynamicFields.get(objectType, () => this.sql.rows(this.db.selectFrom('dynamic_field').selectAll()
       .where('object_type', '=', objectType).where('valid_id', '=', 1).orderBy('field_order').orderBy('id')));
