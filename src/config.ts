@@ -92,6 +92,15 @@ export interface Config extends LoginThrottleConfig {
   userApproverGroups: string[];
   /** Field rights: `<Object>.<Field>` -> groups in which rw lets an agent change it (FIELD_RIGHTS); others may. */
   fieldRights: Record<string, string[]>;
+  /**
+   * Bounds on one request's work and answer (issue 15.7): DynamicField entries in one request, fields one request
+   * may create, fields per object type for auto-creation, ids named in one Get, and the size of one Get answer.
+   */
+  dynamicFieldMaxEntries: number;
+  dynamicFieldMaxCreate: number;
+  dynamicFieldMaxPerObject: number;
+  getMaxIds: number;
+  responseMaxBytes: number;
   /** Customer add-on forms and search bounds (issue 15): ACCOUNT_ACTIVATION otrs (OTRS's rules: any account may be
    * valid) or strict (valid only with a password and, for a customer user, an existing company); the longest search
    * pattern and the most values of one search parameter. */
@@ -347,5 +356,11 @@ function buildConfig(src: Source): Config {
     webserviceAliases: webserviceAliases(src, 'WEBSERVICE_ALIASES', 'GenericTicketConnector:GenericTicketConnectorSOAP'),
     unknownNameWarnIntervalSeconds: int(src, 'UNKNOWN_NAME_WARN_INTERVAL', 60),
     unknownNameWarnMaxNames: int(src, 'UNKNOWN_NAME_WARN_MAX_NAMES', 1000, 1),
+    // Bounds on one request's work and answer (issue 15.7).
+    dynamicFieldMaxEntries: int(src, 'DYNAMIC_FIELD_MAX_ENTRIES', 1000, 1),
+    dynamicFieldMaxCreate: int(src, 'DYNAMIC_FIELD_MAX_CREATE', 100),
+    dynamicFieldMaxPerObject: int(src, 'DYNAMIC_FIELD_MAX_PER_OBJECT', 1000),
+    getMaxIds: int(src, 'GET_MAX_IDS', 1000, 1),
+    responseMaxBytes: int(src, 'RESPONSE_MAX_BYTES', 4 * 1024 * 1024, 1024),
   };
 }

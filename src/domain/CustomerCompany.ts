@@ -8,7 +8,7 @@ import { dbTimestamp } from '../storage/time.js';
 import { DomainError } from './errors.js';
 import { checkValidID } from './Valid.js';
 import { mapChanges } from './FieldMap.js';
-import { prepareDynamicFieldUpdates, recordValue, type DynamicFieldInput } from './DynamicField.js';
+import { prepareDynamicFieldUpdates, recordValues, type DynamicFieldInput, type DynamicFieldPolicy } from './DynamicField.js';
 
 export const OBJECT_TYPE = 'CustomerCompany';
 
@@ -30,7 +30,7 @@ const CUSTOMER_ID_MAX = 150;
 export type { DynamicFieldInput };
 export type CustomerCompanyRecord = Record<string, string | number | Array<{ Name: string; Value: string | number | string[] }>>;
 
-export interface CustomerCompanyPolicy { dynamicFieldAutoCreate: boolean }
+export type CustomerCompanyPolicy = DynamicFieldPolicy;
 
 /**
  * The company's map fields, CustomerID and CompanyString ("<id> <name>", OTRS's CustomerCompanyListFields): the
@@ -61,8 +61,8 @@ export async function customerCompanyGet(repos: Repositories, customerId: string
   if (dynamicFields) {
     const fields = await repos.dynamicFieldsOf(OBJECT_TYPE);
     if (fields.length > 0) {
-      const values = await repos.dynamicFieldValues(OBJECT_TYPE, row.customer_id);
-      rec.DynamicField = fields.map((f) => ({ Name: f.name, Value: recordValue(f, values.filter((v) => v.field_id === f.id)) }));
+      const values = recordValues(await repos.dynamicFieldValues(OBJECT_TYPE, row.customer_id));
+      rec.DynamicField = fields.map((f) => ({ Name: f.name, Value: values(f) }));
     }
   }
   return rec;
@@ -96,7 +96,7 @@ export async function customerCompanyCreate(repos: Repositories, req: CustomerCo
     throw new DomainError('CustomerIDInUse', `A customer company with the CustomerID '${req.CustomerID}' already exists!`);
   }
   await checkNameFree(repos, req.fields.CustomerCompanyName);
-  const fieldUpdates = await prepareDynamicFieldUpdates(repos, req.DynamicField, OBJECT_TYPE, policy.dynamicFieldAutoCreate, changedBy);
+  const fieldUpdates = await prepareDynamicFieldUpdates(repos, req.DynamicField, OBJECT_TYPE, policy, changedBy);
 
   // --- writes ---
   const now = dbTimestamp();
@@ -134,7 +134,7 @@ export async function customerCompanyUpdate(repos: Repositories, req: CustomerCo
     checkValidID(req.ValidID);
     changes.valid_id = req.ValidID;
   }
-  const fieldUpdates = await prepareDynamicFieldUpdates(repos, req.DynamicField, OBJECT_TYPE, policy.dynamicFieldAutoCreate, changedBy);
+  const fieldUpdates = await prepareDynamicFieldUpdates(repos, req.DynamicField, OBJECT_TYPE, policy, changedBy);
 
   // --- writes ---
   const now = dbTimestamp();

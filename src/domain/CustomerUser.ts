@@ -8,7 +8,7 @@ import { checkValidID } from './Valid.js';
 import { mapChanges } from './FieldMap.js';
 import { companyFields } from './CustomerCompany.js';
 import { checkEmail, checkMailExchanger, type EmailCheckConfig } from './CheckItem.js';
-import { prepareDynamicFieldUpdates, recordValue, type DynamicFieldInput } from './DynamicField.js';
+import { prepareDynamicFieldUpdates, recordValues, type DynamicFieldInput, type DynamicFieldPolicy } from './DynamicField.js';
 import { checkActivation, checkLicence, checkLoginLength, checkPassword, strictActivation, type ActivationPolicy, type PasswordPolicy } from './AccountPolicy.js';
 import type { PasswordHasher } from './Password.js';
 import { endSessionsOnAccountChange } from './Auth.js';
@@ -98,8 +98,8 @@ async function buildRecord(repos: Repositories, row: CustomerUserRow, opts: Reco
 
   const fields = opts.dynamicFields === false ? [] : await repos.dynamicFieldsOf(OBJECT_TYPE);
   if (fields.length > 0) {
-    const values = await repos.dynamicFieldValues(OBJECT_TYPE, row.login);
-    for (const f of fields) rec[`DynamicField_${f.name}`] = recordValue(f, values.filter((v) => v.field_id === f.id));
+    const values = recordValues(await repos.dynamicFieldValues(OBJECT_TYPE, row.login));
+    for (const f of fields) rec[`DynamicField_${f.name}`] = values(f);
   }
   return rec;
 }
@@ -127,9 +127,8 @@ export interface CustomerUserCreateRequest extends CustomerUserChangeSet {
   Source?: string;
 }
 
-export interface CustomerUserPolicy extends EmailCheckConfig, PasswordPolicy, ActivationPolicy {
+export interface CustomerUserPolicy extends EmailCheckConfig, PasswordPolicy, ActivationPolicy, DynamicFieldPolicy {
   customerUserEmailUniqCheck: boolean;
-  dynamicFieldAutoCreate: boolean;
   customerUserMaxValid: number;
   loginMinLength: number;
   checkMXRecord: boolean;
@@ -149,7 +148,7 @@ function checkLogin(login: string, policy: CustomerUserPolicy): void {
 
 /** Dynamic fields and preferences are checked (and unknown fields created) before anything else is written. */
 async function prepareExtras(repos: Repositories, req: CustomerUserChangeSet, changedBy: number, policy: CustomerUserPolicy) {
-  const fieldUpdates = await prepareDynamicFieldUpdates(repos, req.DynamicField, OBJECT_TYPE, policy.dynamicFieldAutoCreate, changedBy);
+  const fieldUpdates = await prepareDynamicFieldUpdates(repos, req.DynamicField, OBJECT_TYPE, policy, changedBy);
   const preferenceUpdates = new Map<string, string | null>();
   for (const p of req.UserPreferences ?? []) {
     const key = preferenceKey(p.Key);

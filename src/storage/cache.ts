@@ -53,6 +53,9 @@ export const sessionUserType = (data: Record<string, string>): 'User' | 'Custome
  * What a unit of work changed of the cached tables: everything, one account's time zone, one session, or one
  * account's validity, login or password (its state and its cached sessions are forgotten).
  */
+/** Single changes one unit announces at most; beyond that it announces "everything". */
+const MAX_ANNOUNCED_CHANGES = 50;
+
 export type CacheChange = { all: true } | { timeZone: string } | { session: string } | { account: string };
 
 export class ReadCaches {
@@ -127,7 +130,11 @@ export class UnitCaches {
 
   private changed(change: CacheChange): void {
     this.shared.forget(change);
-    this.changes.push(change);
+    // Forgetting everything covers every other change: a unit that creates a thousand fields is announced once
+    // (PostgreSQL's NOTIFY takes at most 8000 bytes), and a long list of single changes becomes that too.
+    if (this.changes.length > 0 && 'all' in this.changes[0]) return;
+    if ('all' in change || this.changes.length >= MAX_ANNOUNCED_CHANGES) this.changes = [{ all: true }];
+    else this.changes.push(change);
   }
 
   /** The unit ended: its changes are forgotten again and handed back (for the other instances). */

@@ -8,6 +8,7 @@ import type { Sql } from './sql.js';
 
 export type CustomerUserRow = Selectable<CustomerUserTable>;
 export type DynamicFieldRow = Selectable<DynamicFieldTable>;
+export type NewDynamicField = Insertable<DynamicFieldTable>;
 export type UserRow = Selectable<UsersTable>;
 export type UserChanges = Updateable<UsersTable>;
 export type CustomerUserChanges = Updateable<CustomerUserTable>;
@@ -17,6 +18,17 @@ export interface CustomerUserQuery {
   validOnly: boolean;
   orderBy: Array<{ column: string; descending: boolean }>;
   limit?: number;
+}
+
+/**
+ * A long list in parts: one statement for each, so a statement stays within the bound parameters SQLite
+ * (32766) and PostgreSQL (65535) accept, whatever the list's length (rows of up to a dozen columns).
+ */
+function chunks<T>(items: T[], size = 500): T[][] {
+  if (items.length <= size) return items.length > 0 ? [items] : [];
+  const parts: T[][] = [];
+  for (let i = 0; i < items.length; i += size) parts.push(items.slice(i, i + size));
+  return parts;
 }
 
 /** The questions asked on every request, prepared once. */
@@ -322,18 +334,37 @@ export class Repositories {
   }
 
   // --- dynamic fields --------------------------------------------------------------------------------------
-  dynamicFieldByName(name: string): Promise<DynamicFieldRow | undefined> {
-    return this.sql.first(this.db.selectFrom('dynamic_field').selectAll().where('name', '=', name));
-  }
-
   dynamicFieldsOf(objectType: string): Promise<DynamicFieldRow[]> {
     return this.caches.dynamicFields.get(objectType, () => this.sql.rows(this.db.selectFrom('dynamic_field').selectAll()
       .where('object_type', '=', objectType).where('valid_id', '=', 1).orderBy('field_order').orderBy('id')));
   }
 
-  async insertDynamicField(row: Insertable<DynamicFieldTable>): Promise<number> {
+  /** Fields with these names, of any object type and validity (the ones a cached list of valid fields lacks). */
+  async dynamicFieldsByName(names: string[]): Promise<DynamicFieldRow[]> {
+    const found: DynamicFieldRow[] = [];
+    for (const part of chunks(names)) found.push(...await this.sql.rows(this.db.selectFrom('dynamic_field').selectAll().where('name', 'in', part)));
+    return found;
+  }
+
+  /** Fields defined for an object type, valid or not. */
+  async countDynamicFields(objectType: string): Promise<number> {
+    const r = await this.sql.first(this.db.selectFrom('dynamic_field').select((eb) => eb.fn.countAll().as('n')).where('object_type', '=', objectType));
+    return Number(r?.n ?? 0);
+  }
+
+  async insertDynamicField(row: NewDynamicField): Promise<number> {
     this.caches.invalidate();
     return (await this.sql.rows(this.db.insertInto('dynamic_field').values(row).returning('id')))[0].id;
+  }
+
+  /** Several new fields at once; their ids by name. */
+  async insertDynamicFields(rows: NewDynamicField[]): Promise<Map<string, number>> {
+    this.caches.invalidate();
+    const ids = new Map<string, number>();
+    for (const part of chunks(rows)) {
+      for (const r of await this.sql.rows(this.db.insertInto('dynamic_field').values(part).returning(['id', 'name']))) ids.set(r.name, r.id);
+    }
+    return ids;
   }
 
   async maxDynamicFieldOrder(): Promise<number> {
@@ -361,9 +392,11 @@ export class Repositories {
     const objectId = await this.objectId(objectType, objectName, updates.some((u) => u.values.length > 0));
     if (objectId === undefined) return;
     // One delete and one insert for all the fields: a multiselect's values keep their order (row ids ascend).
-    await this.sql.run(this.db.deleteFrom('dynamic_field_value').where('object_id', '=', objectId).where('field_id', 'in', updates.map((u) => u.fieldId)));
+    for (const part of chunks(updates)) {
+      await this.sql.run(this.db.deleteFrom('dynamic_field_value').where('object_id', '=', objectId).where('field_id', 'in', part.map((u) => u.fieldId)));
+    }
     const rows = updates.flatMap(({ fieldId, values }) => values.map((v) => ({ field_id: fieldId, object_id: objectId, ...v })));
-    if (rows.length > 0) await this.sql.run(this.db.insertInto('dynamic_field_value').values(rows));
+    for (const part of chunks(rows)) await this.sql.run(this.db.insertInto('dynamic_field_value').values(part));
   }
 
   async renameDynamicFieldObject(objectType: string, oldName: string, newName: string): Promise<void> {

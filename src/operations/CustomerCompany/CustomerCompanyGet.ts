@@ -5,8 +5,7 @@
 import { customerCompanyGet, type CustomerCompanyRecord } from '../../domain/CustomerCompany.js';
 import { asList, authorizeAgent, checkSchema, compileSchema, isHashRefWithData, isOperationResult, perlTrue, returnError, stringOrNull } from '../common.js';
 import type { Client, Operation, OperationResult, RequestData, Services } from '../operation.js';
-
-const MAX_IDS = 1000;
+import { readMany } from '../get-many.js';
 
 /** The request shape after CustomerID is made a list. */
 const validate = compileSchema({
@@ -31,19 +30,26 @@ export class CustomerCompanyGet implements Operation {
     // A value that names a company as a whole is that company (company ids, often the company's name, may contain
     // commas); otherwise a comma-separated value is the add-on's list.
     const lists = given.map((value) => ({ value, parts: value.split(',').map((p) => p.trim()).filter(Boolean) }));
-    if (lists.reduce((n, l) => n + l.parts.length, 0) > MAX_IDS) return returnError(op, 'InvalidParameter', `At most ${MAX_IDS} CustomerIDs per request!`);
+    const { getMaxIds, responseMaxBytes } = this.s.config;
+    const named = lists.reduce((n, l) => n + l.parts.length, 0);
+    if (named > getMaxIds) return returnError(op, 'InvalidParameter', `At most ${getMaxIds} CustomerIDs per request (GET_MAX_IDS), got ${named}!`);
     const withFields = perlTrue(data.DynamicFields) !== undefined;
 
-    const records = await this.s.storage.read(async (repos) => {
-      const found = new Map<string, CustomerCompanyRecord>();
-      const add = (rec: CustomerCompanyRecord | undefined) => { if (rec && !found.has(rec.CustomerID as string)) found.set(rec.CustomerID as string, rec); };
-      for (const { value, parts } of lists) {
+    const records = await readMany(this.s, {
+      keys: lists, element: 'CustomerCompany', weight: (l) => l.parts.length,
+      identity: (rec: CustomerCompanyRecord) => rec.CustomerID as string,
+      read: async (repos, { value, parts }) => {
         const whole = await customerCompanyGet(repos, value, withFields);
-        if (whole) add(whole);
-        else for (const id of parts) if (id !== value) add(await customerCompanyGet(repos, id, withFields));
-      }
-      return [...found.values()];
+        if (whole) return [whole];
+        const found: CustomerCompanyRecord[] = [];
+        for (const id of parts) {
+          const rec = id === value ? undefined : await customerCompanyGet(repos, id, withFields);
+          if (rec) found.push(rec);
+        }
+        return found;
+      },
     });
+    if (records === undefined) return returnError(op, 'InvalidParameter', `The answer would be larger than ${responseMaxBytes} bytes (RESPONSE_MAX_BYTES): ask for fewer records at a time!`);
     if (records.length === 0) return returnError(op, 'NotFound', 'No customer company found for the given CustomerID!');
     return { Success: true, Data: { CustomerCompany: records } };
   }

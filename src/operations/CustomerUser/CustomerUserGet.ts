@@ -6,8 +6,7 @@ import { asList, authorizeAgent, checkSchema, compileSchema, isHashRefWithData, 
 import type { Client, Operation, OperationResult, RequestData, Services } from '../operation.js';
 import { answerShape, shapeAnswer } from '../fields.js';
 import { customerUserWritable, recordOptions } from './shared.js';
-
-const MAX_IDS = 1000;
+import { readMany } from '../get-many.js';
 
 const validate = compileSchema({
   type: 'object',
@@ -30,17 +29,15 @@ export class CustomerUserGet implements Operation {
     if ('Success' in shape) return shape;
     const ids = [...new Set((request.CustomerUserID as string[]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean))];
     if (ids.length === 0) return returnError(op, 'MissingParameter', 'CustomerUserID parameter is missing!');
-    if (ids.length > MAX_IDS) return returnError(op, 'InvalidParameter', `At most ${MAX_IDS} CustomerUserIDs per request!`);
+    const { getMaxIds, responseMaxBytes } = this.s.config;
+    if (ids.length > getMaxIds) return returnError(op, 'InvalidParameter', `At most ${getMaxIds} CustomerUserIDs per request (GET_MAX_IDS), got ${ids.length}!`);
 
     const options = recordOptions(this.s.config, perlTrue(data.DynamicFields) !== undefined);
-    const records = await this.s.storage.read(async (repos) => {
-      const found = [];
-      for (const id of ids) {
-        const record = await customerUserDataGet(repos, id, options);
-        if (record) found.push(record);
-      }
-      return found;
+    const records = await readMany(this.s, {
+      keys: ids, element: 'CustomerUser',
+      read: async (repos, id) => { const record = await customerUserDataGet(repos, id, options); return record ? [record] : []; },
     });
+    if (records === undefined) return returnError(op, 'InvalidParameter', `The answer would be larger than ${responseMaxBytes} bytes (RESPONSE_MAX_BYTES): ask for fewer records at a time!`);
     if (records.length === 0) return returnError(op, 'NotFound', 'No customer user found for the given CustomerUserID!');
     return { Success: true, Data: await shapeAnswer(this.s, 'CustomerUser', shape, { CustomerUser: records }, 'CustomerUser', customerUserWritable, Number(user.UserID)) };
   }

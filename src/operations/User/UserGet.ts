@@ -7,8 +7,7 @@ import { asList, authorizeAgent, checkSchema, compileSchema, isHashRefWithData, 
 import type { Client, Operation, OperationResult, RequestData, Services } from '../operation.js';
 import { userWritable } from './shared.js';
 import { answerShape, shapeAnswer } from '../fields.js';
-
-const MAX_IDS = 1000;
+import { readMany } from '../get-many.js';
 
 const validate = compileSchema({
   type: 'object',
@@ -41,16 +40,14 @@ export class UserGet implements Operation {
       ...split(request.Login ?? []).map((login) => ({ UserLogin: login })),
     ];
     if (keys.length === 0) return returnError(op, 'MissingParameter', 'UserID or Login parameter is missing!');
-    if (keys.length > MAX_IDS) return returnError(op, 'InvalidParameter', `At most ${MAX_IDS} agents per request!`);
+    const { getMaxIds, responseMaxBytes } = this.s.config;
+    if (keys.length > getMaxIds) return returnError(op, 'InvalidParameter', `At most ${getMaxIds} agents per request (GET_MAX_IDS), got ${keys.length}!`);
 
-    const records = await this.s.storage.read(async (repos) => {
-      const found = new Map<number, UserRecord>();
-      for (const key of keys) {
-        const rec = await userDataGet(repos, key, this.s.config);
-        if (rec && !found.has(rec.UserID as number)) found.set(rec.UserID as number, rec);
-      }
-      return [...found.values()];
+    const records = await readMany(this.s, {
+      keys, element: 'User', identity: (rec: UserRecord) => rec.UserID as number,
+      read: async (repos, key) => { const rec = await userDataGet(repos, key, this.s.config); return rec ? [rec] : []; },
     });
+    if (records === undefined) return returnError(op, 'InvalidParameter', `The answer would be larger than ${responseMaxBytes} bytes (RESPONSE_MAX_BYTES): ask for fewer records at a time!`);
     if (records.length === 0) return returnError(op, 'NotFound', 'No agent found for the given UserID or Login!');
     return { Success: true, Data: await shapeAnswer(this.s, 'User', shape, { User: records }, 'User', userWritable, Number(caller.UserID)) };
   }
