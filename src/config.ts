@@ -101,6 +101,8 @@ export interface Config extends LoginThrottleConfig {
   dynamicFieldMaxPerObject: number;
   getMaxIds: number;
   responseMaxBytes: number;
+  /** UserPreferences entries one customer-user create or update may carry. */
+  preferencesMaxEntries: number;
   /** Customer add-on forms and search bounds (issue 15): ACCOUNT_ACTIVATION otrs (OTRS's rules: any account may be
    * valid) or strict (valid only with a password and, for a customer user, an existing company); the longest search
    * pattern and the most values of one search parameter. */
@@ -362,5 +364,6 @@ function buildConfig(src: Source): Config {
     dynamicFieldMaxPerObject: int(src, 'DYNAMIC_FIELD_MAX_PER_OBJECT', 1000),
     getMaxIds: int(src, 'GET_MAX_IDS', 1000, 1),
     responseMaxBytes: int(src, 'RESPONSE_MAX_BYTES', 4 * 1024 * 1024, 1024),
+    preferencesMaxEntries: int(src, 'PREFERENCES_MAX_ENTRIES', 100, 1),
   };
 }

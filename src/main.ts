@@ -56,6 +56,7 @@ async function main(): Promise<void> {
   const lines = [
     `otrs-gi is listening (database: ${displayUrl(config.databaseUrl)}${storage.schema === 'otrs' ? ', an existing OTRS database' : ''}${createdDemo ? ', demo data created' : ''})`,
     ...registry.all().map((ws) => `  Endpoint: ${base}/Webservice/${ws.Name}   (also ${base}/WebserviceID/${ws.ID})`),
+    ...registry.aliases().map(([alias, target]) => `  Alias:    ${base}/Webservice/${alias}   (the same as ${target})`),
     ...registry.all().filter((ws) => wsdls.has(ws)).map((ws) => `  WSDL:     ${base}/Webservice/${ws.Name}?wsdl`),
     `  NameSpace: ${registry.all()[0]?.Provider.Transport.Config.NameSpace ?? ''}`,
     `  Health:   http://${shownHost}:${port}/health`,

@@ -46,6 +46,26 @@ describe('Dynamic-field limits at the defaults', function () {
     });
   });
 
+  describe('UserPreferences entries per request (PREFERENCES_MAX_ENTRIES, 100)', () => {
+    const prefs = (n: number) => Array.from({ length: n }, (_, i) => `<UserPreferences><Key>Pref${i}</Key><Value>v${i}</Value></UserPreferences>`).join('');
+    it('refuses 101 entries in a create and an update, changing nothing (20,000 used to be a generic Fault)', async () => {
+      const message = 'At most 100 UserPreferences entries per request (PREFERENCES_MAX_ENTRIES), got 101!';
+      await refusedUnchanged('CustomerUserUpdate', `<ID>cust1</ID><UserCity>Nowhere</UserCity>${prefs(101)}`, message);
+      await refusedUnchanged('CustomerUserCreate', `<CustomerUserLogin>prefs</CustomerUserLogin><UserFirstname>F</UserFirstname><UserLastname>L</UserLastname>
+        <UserEmail>prefs@acme-demo.test</UserEmail><UserCustomerID>ACME</UserCustomerID><ValidID>2</ValidID>${prefs(101)}`, message);
+      await refusedUnchanged('CustomerUserUpdate', `<ID>cust1</ID>${prefs(20000)}`, 'At most 100 UserPreferences entries per request (PREFERENCES_MAX_ENTRIES), got 20000!');
+    });
+
+    it('sets 100 in one request', async () => {
+      const r = await update('cust2', prefs(100));
+      expect(r.data.Error, JSON.stringify(r.data.Error)).to.equal(undefined);
+      const db = server.db();
+      try {
+        expect(db.prepare("SELECT count(*) AS n FROM customer_preferences WHERE user_id = 'cust2' AND preferences_key LIKE 'UserPref%'").get()).to.deep.equal({ n: 100 });
+      } finally { db.close(); }
+    });
+  });
+
   describe('fields created by one request (DYNAMIC_FIELD_MAX_CREATE, 100)', () => {
     it('refuses a request that would create 101 fields, creating none and changing nothing', async () => {
       await refusedUnchanged('CustomerUserUpdate', `<ID>cust1</ID><UserCity>Nowhere</UserCity>${entries('New', 101)}`,

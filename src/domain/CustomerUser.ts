@@ -129,6 +129,7 @@ export interface CustomerUserCreateRequest extends CustomerUserChangeSet {
 
 export interface CustomerUserPolicy extends EmailCheckConfig, PasswordPolicy, ActivationPolicy, DynamicFieldPolicy {
   customerUserEmailUniqCheck: boolean;
+  preferencesMaxEntries: number;
   customerUserMaxValid: number;
   loginMinLength: number;
   checkMXRecord: boolean;
@@ -150,7 +151,12 @@ function checkLogin(login: string, policy: CustomerUserPolicy): void {
 async function prepareExtras(repos: Repositories, req: CustomerUserChangeSet, changedBy: number, policy: CustomerUserPolicy) {
   const fieldUpdates = await prepareDynamicFieldUpdates(repos, req.DynamicField, OBJECT_TYPE, policy, changedBy);
   const preferenceUpdates = new Map<string, string | null>();
-  for (const p of req.UserPreferences ?? []) {
+  const preferences = req.UserPreferences ?? [];
+  // Bounded like DynamicField entries: tens of thousands would exceed SQLite's bound parameters of one statement.
+  if (preferences.length > policy.preferencesMaxEntries) {
+    throw new DomainError('InvalidParameter', `At most ${policy.preferencesMaxEntries} UserPreferences entries per request (PREFERENCES_MAX_ENTRIES), got ${preferences.length}!`);
+  }
+  for (const p of preferences) {
     const key = preferenceKey(p.Key);
     if (!/^[A-Za-z_][A-Za-z0-9_.-]{0,149}$/.test(key)) throw new DomainError('InvalidParameter', `UserPreferences Key '${p.Key}' is invalid: letters, digits, '_', '.', '-' only, at most 150 characters!`);
     if (PROTECTED_PREFERENCES.has(key)) throw new DomainError('InvalidParameter', `UserPreferences Key '${p.Key}' cannot be set as a preference!`);

@@ -71,6 +71,9 @@ export class WebserviceRegistry {
     return true;
   }
 
+  /** Every alias with the name of the web service it stands for. */
+  aliases(): Array<[string, string]> { return [...this.aliasOf]; }
+
   /** The names a request may use, valid web services only, for a warning: `Name (ID n)` and `alias (alias of Name)`. */
   validNames(): string[] {
     const names: string[] = [];
