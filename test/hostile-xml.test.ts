@@ -14,6 +14,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const agentLogin = '<UserLogin>demo-agent</UserLogin><Password>DemoAgent1!</Password>';
 const soapAction = (op: string) => ({ SOAPAction: `"${NS}#${op}"` });
 
+const SOAPENC = 'xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/"';
+
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
 /** Runs `attack` while sampling the server's RSS and sending one normal request; returns the attack's result and the RSS growth. */
@@ -39,6 +41,12 @@ function expectFault(res: RawResponse, text: string): void {
   expect(res.headers['content-type']).to.equal('text/plain; charset=UTF-8');
   expect(res.text).to.match(/<soap:Body><Fault xmlns="http:\/\/www\.otrs\.org\/TicketConnector\/"><faultcode>Server<\/faultcode>/);
   expect(res.text).to.contain(`<faultstring>${text}</faultstring>`);
+}
+
+/** The server still serves: a new SessionCreate (after the attack, not during it) gets a SessionID. */
+async function expectStillServing(server: RunningServer): Promise<void> {
+  const r = await call(server.endpoint, 'SessionCreate', agentLogin);
+  expect(r.data.SessionID, 'SessionCreate after the attack').to.match(/^\w{32}$/);
 }
 
 function expectNotWellFormed(res: RawResponse, message: RegExp): void {
@@ -128,12 +136,17 @@ describe('XML attacks', function () {
       ['200,000 elements', () => op('<a/>'.repeat(200_000)), 'XML element count exceeds 100000'],
       ['100,000 attributes on one element', () => op(`<a ${Array.from({ length: 100_000 }, (_, i) => `a${i}="1"`).join(' ')}/>`), 'XML attribute count exceeds 64'],
       ['an 11 MiB text node (within MaxLength)', () => op(`<UserLogin>${'x'.repeat(11 * MiB)}</UserLogin>`), 'XML text length exceeds 10485760 characters'],
+      // Issue 15: the reader padded the list to the claimed size and the process aborted ("invalid size error").
+      ['an array claiming 999,999,999 items', () => op(`<UserLogin ${SOAPENC} soapenc:arrayType="xsd:string[999999999]"/><Password>x</Password>`), 'XML array size exceeds 10000'],
+      ['an array claiming 10,000,000 items (was 320 MB)', () => op(`<UserLogin ${SOAPENC} soapenc:arrayType="xsd:string[10000000]"/><Password>x</Password>`), 'XML array size exceeds 10000'],
+      ['20 arrays claiming 10,000 items each', () => op(`<UserLogin ${SOAPENC}>${'<L soapenc:arrayType="xsd:string[10000]"/>'.repeat(20)}</UserLogin>`), 'XML element count exceeds 100000'],
     ];
     for (const [what, body, fault] of cases) {
       it(`refuses ${what} with a Fault`, async () => {
         const { result, growthMiB } = await underAttack(server, sid, () => post(server.endpoint, body(), soapAction('SessionCreate')));
         expectFault(result, fault);
         expect(growthMiB).to.be.below(96);
+        await expectStillServing(server);
       });
     }
 

@@ -625,7 +625,9 @@ describe('xml-reader', () => {
     });
 
     it('the default depth limit is 64 and the Body operation sits at depth 3', () => {
-      expect(DEFAULT_XML_LIMITS).to.deep.equal({ maxDepth: 64, maxElements: 100_000, maxAttributes: 64, maxTextLength: 10 * 1024 * 1024 });
+      expect(DEFAULT_XML_LIMITS).to.deep.equal({
+        maxDepth: 64, maxElements: 100_000, maxAttributes: 64, maxTextLength: 10 * 1024 * 1024, maxArraySize: 10_000, maxNamespaceDeclarations: 256,
+      });
       expect(() => read(env(nest(62)))).to.not.throw();
       expect(refusal(env(nest(63)))).to.equal('XML nesting depth exceeds 64');
     });
@@ -667,6 +669,38 @@ describe('xml-reader', () => {
       expect(refusal('<r><a>01234567890</a></r>', limits)).to.equal('XML text length exceeds 10 characters');
       expect(refusal('<r><a>012345<!---->67890</a></r>', limits)).to.equal('XML text length exceeds 10 characters');
       expect(refusal('<r><a>012345<![CDATA[67890]]></a></r>', limits)).to.equal('XML text length exceeds 10 characters');
+    });
+
+    describe('declared array sizes (issue 15: soapenc:arrayType="xsd:string[999999999]" aborted the process)', () => {
+      const arrays = (size: string, count = 1) => env(`<Op>${`<L soapenc:arrayType="xsd:string[${size}]"><i>a</i></L>`.repeat(count)}</Op>`);
+
+      it('the limit itself is padded as SOAP::Lite does, one more is refused', () => {
+        const limits = { ...DEFAULT_XML_LIMITS, maxArraySize: 5 };
+        expect(read(arrays('5'), 'UTF-8', limits).body).to.deep.equal({ Op: { L: ['a', null, null, null, null] } });
+        expect(refusal(arrays('6'), limits)).to.equal('XML array size exceeds 5');
+      });
+
+      it('a huge claim is refused at once, before anything is allocated for it', () => {
+        for (const size of ['999999999', '10000000', '99999999999999999999999']) {
+          const before = process.memoryUsage().rss;
+          const t0 = Date.now();
+          expect(refusal(env(`<SessionCreate><UserLogin soapenc:arrayType="xsd:string[${size}]"/></SessionCreate>`))).to.equal('XML array size exceeds 10000');
+          expect(Date.now() - t0).to.be.lessThan(100);
+          expect(process.memoryUsage().rss - before).to.be.lessThan(16 * 1024 * 1024);
+        }
+      });
+
+      it('padded items count as elements, so many claims within the limit cannot add up', () => {
+        // Envelope, Body, Op, then per array its element, one child and 44 padded items: two fit in 100, three do not.
+        const limits = { ...DEFAULT_XML_LIMITS, maxElements: 100, maxArraySize: 45 };
+        expect((read(arrays('45', 2), 'UTF-8', limits).body!.Op as SoapMap).L).to.have.length(2);
+        expect(refusal(arrays('45', 3), limits)).to.equal('XML element count exceeds 100');
+      });
+
+      it('a size is only a claim: [] and several dimensions are not padded', () => {
+        expect(op('<L soapenc:arrayType="xsd:string[]"><i>a</i></L>')).to.deep.equal({ L: ['a'] });
+        expect(op('<L soapenc:arrayType="xsd:string[99999,99999]"><i>a</i></L>')).to.deep.equal({ L: ['a'] });
+      });
     });
 
     it('attribute count per element, namespace declarations included', () => {

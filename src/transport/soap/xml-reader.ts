@@ -11,9 +11,17 @@ import { isUtf8 } from 'node:buffer';
 export type SoapValue = string | null | SoapMap | SoapValue[];
 /** Created with Object.create(null): element names such as `__proto__` are plain data keys. */
 export interface SoapMap { [name: string]: SoapValue }
-/** maxAttributes counts the attributes of one element (namespace declarations included); maxTextLength the characters of one element's text. */
-export interface XmlLimits { maxDepth: number; maxElements: number; maxAttributes: number; maxTextLength: number }
-export const DEFAULT_XML_LIMITS: XmlLimits = { maxDepth: 64, maxElements: 100_000, maxAttributes: 64, maxTextLength: 10 * 1024 * 1024 };
+/**
+ * maxAttributes counts the attributes of one element (namespace declarations included); maxTextLength the characters
+ * of one element's text; maxArraySize the size a soapenc:arrayType may declare; maxNamespaceDeclarations the
+ * namespace declarations in scope at once (an element's own and its ancestors').
+ */
+export interface XmlLimits {
+  maxDepth: number; maxElements: number; maxAttributes: number; maxTextLength: number; maxArraySize: number; maxNamespaceDeclarations: number;
+}
+export const DEFAULT_XML_LIMITS: XmlLimits = {
+  maxDepth: 64, maxElements: 100_000, maxAttributes: 64, maxTextLength: 10 * 1024 * 1024, maxArraySize: 10_000, maxNamespaceDeclarations: 256,
+};
 
 export interface ParsedEnvelope {
   soapVersion: '1.1' | '1.2';
@@ -724,7 +732,11 @@ class Parser {
       if (dims === null) this.soapFail(`Unrecognized/unsupported format of arrayType attribute '${itemType}'`);
       else {
         itemType = itemType.slice(0, dims.index);
-        if (/^\d+$/.test(dims[1])) arraySize = Number(dims[1]);
+        if (/^\d+$/.test(dims[1])) {
+          // The size is the sender's claim, not a reason to allocate: refused above the limit before any child is read.
+          arraySize = Number(dims[1]);
+          if (arraySize > limits.maxArraySize) throw new XmlRefusedError(`XML array size exceeds ${limits.maxArraySize}`);
+        }
         if (kind !== K_NIL) kind = K_ARRAY;
       }
     }
@@ -842,7 +854,13 @@ class Parser {
         if (f.arraySize > 0 && list.length > f.arraySize) {
           this.soapFail(`Too many elements in array. ${list.length} instead of claimed ${f.arraySize} (${f.arraySize})`);
         }
-        while (list.length < f.arraySize) list.push(null);
+        // SOAP::Lite pads to the claimed size; each padded item counts as an element, so many small claims in one
+        // request cannot add up to more values than XML_MAX_ELEMENTS.
+        if (f.arraySize > list.length) {
+          this.elements += f.arraySize - list.length;
+          if (this.elements > this.limits.maxElements) throw new XmlRefusedError(`XML element count exceeds ${this.limits.maxElements}`);
+          while (list.length < f.arraySize) list.push(null);
+        }
         return list;
       }
       case K_APACHE_MAP: return this.apacheMap(f.list);
