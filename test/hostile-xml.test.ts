@@ -171,6 +171,49 @@ describe('XML attacks', function () {
     });
   });
 
+  describe('namespace declarations (issue 15: 17 MB blocked the server for 15 s)', () => {
+    // 60 nested levels each declaring `perLevel` prefixes, then 30,000 elements with 50 prefixed attributes each
+    // (~18 MB): every attribute's prefix is looked up with all the declarations in scope.
+    const nsAttack = (perLevel: number) => {
+      const decl = (d: number) => Array.from({ length: perLevel }, (_, i) => ` xmlns:p${d}_${i}="urn:x${i}"`).join('');
+      const leaf = `<e${Array.from({ length: 50 }, (_, i) => ` xsi:a${i}="1"`).join('')}/>`;
+      return Buffer.from(envelope('SessionCreate', Array.from({ length: 60 }, (_, d) => `<n${decl(d)}>`).join('') + leaf.repeat(30_000) + '</n>'.repeat(60)));
+    };
+
+    it('refuses more declarations in scope than XML_MAX_NAMESPACE_DECLARATIONS with a Fault', async () => {
+      const { result, growthMiB } = await underAttack(server, sid, () => post(server.endpoint, nsAttack(64), soapAction('SessionCreate')));
+      expectFault(result, 'XML namespace declarations in scope exceed 256');
+      expect(growthMiB).to.be.below(96);
+      await expectStillServing(server);
+    });
+
+    describe('with the limit raised to 4096', () => {
+      let wide: RunningServer;
+      let wideSid: string;
+      before(async () => {
+        wide = await startServer({ XML_MAX_NAMESPACE_DECLARATIONS: '4096' });
+        wideSid = (await call(wide.endpoint, 'SessionCreate', agentLogin)).data.SessionID;
+      });
+      after(async () => { await wide.stop(); });
+
+      it('reads 3,840 declarations in scope at the cost of none: time grows with the body, not with the declarations', async () => {
+        const withDecls = nsAttack(64), without = nsAttack(0);
+        const time = async (body: Buffer) => {
+          const t0 = process.hrtime.bigint();
+          const { result, growthMiB } = await underAttack(wide, wideSid, () => post(wide.endpoint, body, soapAction('SessionCreate')));
+          expect(result.status).to.equal(200);   // read to the end: SessionCreate answers its own error
+          expect(growthMiB).to.be.below(192);
+          return Number(process.hrtime.bigint() - t0);
+        };
+        // Interleaved, best of two: a loaded machine slows both alike. A scan per lookup made this ratio ~20.
+        let a = Infinity, b = Infinity;
+        for (let i = 0; i < 2; i++) { a = Math.min(a, await time(withDecls)); b = Math.min(b, await time(without)); }
+        expect(a / b, `with ${(a / 1e6).toFixed(0)} ms, without ${(b / 1e6).toFixed(0)} ms`).to.be.below(2);
+        await expectStillServing(wide);
+      });
+    });
+  });
+
   describe('broken bytes', () => {
     it('answers invalid UTF-8 as not well-formed, as expat does', async () => {
       const [head, tail] = envelope('SessionCreate', '<UserLogin>BAD</UserLogin>').split('BAD');

@@ -159,8 +159,11 @@ class Parser {
   private readonly len: number;
   private elements = 0;
   private readonly stack: Frame[] = [];
+  // Namespace declarations in scope: `ns` maps a prefix to its innermost binding, so a lookup costs the same however
+  // many are declared; the stack remembers what each declaration shadowed, to restore it when its element closes.
+  private readonly ns = new Map<string, string>();
   private readonly nsPrefix: string[] = [];
-  private readonly nsUri: string[] = [];
+  private readonly nsShadowed: Array<string | undefined> = [];
   private nsLen = 0;
   private refLen = 0;
   // Attributes of the start tag being read.
@@ -781,14 +784,28 @@ class Parser {
   }
 
   private bind(prefix: string, uri: string): void {
+    const max = this.limits.maxNamespaceDeclarations;
+    if (this.nsLen >= max) throw new XmlRefusedError(`XML namespace declarations in scope exceed ${max}`);
     this.nsPrefix[this.nsLen] = prefix;
-    this.nsUri[this.nsLen] = uri;
+    this.nsShadowed[this.nsLen] = this.ns.get(prefix);
+    this.ns.set(prefix, uri);
     this.nsLen++;
+  }
+
+  /** Ends the declarations made since `mark` (the closing element's), restoring what they shadowed. */
+  private unbind(mark: number): void {
+    for (let i = this.nsLen - 1; i >= mark; i--) {
+      const shadowed = this.nsShadowed[i];
+      if (shadowed === undefined) this.ns.delete(this.nsPrefix[i]);
+      else this.ns.set(this.nsPrefix[i], shadowed);
+    }
+    this.nsLen = mark;
   }
 
   /** The namespace bound to a prefix in scope ('' = default namespace); an empty binding counts as none. */
   private lookup(prefix: string): string | undefined {
-    for (let i = this.nsLen - 1; i >= 0; i--) if (this.nsPrefix[i] === prefix) return this.nsUri[i] || undefined;
+    const uri = this.ns.get(prefix);
+    if (uri !== undefined) return uri || undefined;
     return prefix === 'xml' ? NS_XML : undefined;
   }
 
@@ -815,7 +832,7 @@ class Parser {
   /** Pops the current element, computes its value and hands it to its parent. */
   private close(): void {
     const f = this.stack.pop()!;
-    this.nsLen = f.nsMark;
+    if (this.nsLen !== f.nsMark) this.unbind(f.nsMark);
     const parent = this.stack.length > 0 ? this.stack[this.stack.length - 1] : null;
     this.quiet = f.quiet;
     const value = this.finish(f);
