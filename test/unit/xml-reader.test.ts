@@ -184,15 +184,19 @@ describe('xml-reader', () => {
       expect(parseError(env('<p:Op xmlns:p="">1</p:Op>'))).to.equal("Unresolved prefix 'p' for element 'Op'");
     });
 
-    it('an inner declaration shadows an outer one only inside its element; the outer one is back after it', () => {
-      const XSD = 'http://www.w3.org/2001/XMLSchema';
-      expect(op(`<A xmlns:t="urn:other"><B xmlns:t="${XSD}"><V xsi:type="t:base64Binary">aGk=</V></B><W xsi:type="t:base64Binary"/></A>`))
-        .to.deep.equal({ A: { B: { V: 'hi' }, W: {} } });
-      expect(op(`<A xmlns:t="${XSD}"><B xmlns:t=""><C xmlns:t="urn:c"/></B><W xsi:type="t:base64Binary">aGk=</W></A>`))
-        .to.deep.equal({ A: { B: { C: '' }, W: 'hi' } });
-      expect(parseError(env(`<Op xmlns:t="${XSD}"><B xmlns:t=""><V xsi:type="t:base64Binary">aGk=</V></B></Op>`)))
-        .to.equal("Unresolved prefix 't' for attribute value 't:base64Binary'");
-    });
+    // With few declarations in scope they are scanned, with many looked up in a map: both must behave alike.
+    for (const [what, many] of [['a few', ''], ['many', Array.from({ length: 30 }, (_, i) => ` xmlns:f${i}="urn:f${i}"`).join('')]]) {
+      it(`an inner declaration shadows an outer one only inside its element; the outer one is back after it (${what} in scope)`, () => {
+        const XSD = 'http://www.w3.org/2001/XMLSchema';
+        expect(op(`<A${many} xmlns:t="urn:other"><B xmlns:t="${XSD}"><V xsi:type="t:base64Binary">aGk=</V></B><W xsi:type="t:base64Binary"/></A>`))
+          .to.deep.equal({ A: { B: { V: 'hi' }, W: {} } });
+        expect(op(`<A xmlns:t="${XSD}"${many}><B xmlns:t=""><C xmlns:t="urn:c"/></B><W xsi:type="t:base64Binary">aGk=</W></A>`))
+          .to.deep.equal({ A: { B: { C: '' }, W: 'hi' } });
+        expect(parseError(env(`<Op xmlns:t="${XSD}"><B xmlns:t=""${many}><V xsi:type="t:base64Binary">aGk=</V></B></Op>`)))
+          .to.equal("Unresolved prefix 't' for attribute value 't:base64Binary'");
+        expect(parseError(env(`<Op><p:A xmlns:p="urn:p"${many}>1</p:A><p:B>2</p:B></Op>`))).to.equal("Unresolved prefix 'p' for element 'B'");
+      });
+    }
 
     it('a well-formedness error wins over a namespace error that comes earlier (SOAP::Lite runs after expat)', () => {
       expect(parseError(env('<x:Y>1</x:Y><A></B>'))).to.match(/^mismatched tag at line 1, column \d+, byte \d+$/);

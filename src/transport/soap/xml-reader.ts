@@ -71,6 +71,9 @@ const TYPE_TABLES = new Map<string, TypeTable>([
   [NS_ENC_12, { any: 'anyType', simple: words(`string language anyURI ${NUMERIC} ${DATES_2001}`), base64: 'base64', undef: false }],
 ]);
 
+/** Namespace declarations in scope up to which a lookup scans them; beyond, it uses a map (see Parser.ns). */
+const NS_SCAN_MAX = 16;
+
 // Element kinds, xsi:type kinds and roles of a frame on the element stack.
 const K_PLAIN = 0, K_NIL = 1, K_ARRAY = 2, K_APACHE_MAP = 3;
 const T_NONE = 0, T_ANY = 1, T_SIMPLE = 2, T_BASE64 = 3, T_HEX = 4, T_BOOLEAN = 5, T_UNDEF = 6, T_UNKNOWN = 7;
@@ -159,12 +162,14 @@ class Parser {
   private readonly len: number;
   private elements = 0;
   private readonly stack: Frame[] = [];
-  // Namespace declarations in scope: `ns` maps a prefix to its innermost binding, so a lookup costs the same however
-  // many are declared; the stack remembers what each declaration shadowed, to restore it when its element closes.
-  private readonly ns = new Map<string, string>();
+  // Namespace declarations in scope, innermost last. A request declares a handful, which a scan finds fastest; past
+  // NS_SCAN_MAX, `ns` maps each prefix to its innermost binding, so a lookup costs the same however many are
+  // declared, and nsShadowed keeps what each declaration hid, to restore it when its element closes.
   private readonly nsPrefix: string[] = [];
-  private readonly nsShadowed: Array<string | undefined> = [];
+  private readonly nsUri: string[] = [];
   private nsLen = 0;
+  private ns: Map<string, string> | null = null;
+  private readonly nsShadowed: Array<string | undefined> = [];
   private refLen = 0;
   // Attributes of the start tag being read.
   private readonly aName: string[] = [];
@@ -786,26 +791,43 @@ class Parser {
   private bind(prefix: string, uri: string): void {
     const max = this.limits.maxNamespaceDeclarations;
     if (this.nsLen >= max) throw new XmlRefusedError(`XML namespace declarations in scope exceed ${max}`);
-    this.nsPrefix[this.nsLen] = prefix;
-    this.nsShadowed[this.nsLen] = this.ns.get(prefix);
-    this.ns.set(prefix, uri);
-    this.nsLen++;
+    const i = this.nsLen++;
+    this.nsPrefix[i] = prefix;
+    this.nsUri[i] = uri;
+    if (this.ns !== null) this.mapBinding(i);
+    else if (this.nsLen > NS_SCAN_MAX) {
+      this.ns = new Map();
+      for (let j = 0; j <= i; j++) this.mapBinding(j);
+    }
+  }
+
+  private mapBinding(i: number): void {
+    const ns = this.ns!;
+    this.nsShadowed[i] = ns.get(this.nsPrefix[i]);
+    ns.set(this.nsPrefix[i], this.nsUri[i]);
   }
 
   /** Ends the declarations made since `mark` (the closing element's), restoring what they shadowed. */
   private unbind(mark: number): void {
-    for (let i = this.nsLen - 1; i >= mark; i--) {
-      const shadowed = this.nsShadowed[i];
-      if (shadowed === undefined) this.ns.delete(this.nsPrefix[i]);
-      else this.ns.set(this.nsPrefix[i], shadowed);
+    const ns = this.ns;
+    if (ns !== null) {
+      for (let i = this.nsLen - 1; i >= mark; i--) {
+        const shadowed = this.nsShadowed[i];
+        if (shadowed === undefined) ns.delete(this.nsPrefix[i]);
+        else ns.set(this.nsPrefix[i], shadowed);
+      }
     }
     this.nsLen = mark;
   }
 
   /** The namespace bound to a prefix in scope ('' = default namespace); an empty binding counts as none. */
   private lookup(prefix: string): string | undefined {
-    const uri = this.ns.get(prefix);
-    if (uri !== undefined) return uri || undefined;
+    if (this.ns !== null) {
+      const uri = this.ns.get(prefix);
+      if (uri !== undefined) return uri || undefined;
+    } else {
+      for (let i = this.nsLen - 1; i >= 0; i--) if (this.nsPrefix[i] === prefix) return this.nsUri[i] || undefined;
+    }
     return prefix === 'xml' ? NS_XML : undefined;
   }
 
