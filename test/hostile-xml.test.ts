@@ -214,6 +214,49 @@ describe('XML attacks', function () {
     });
   });
 
+  describe('references, line ends and charsets cost what the body costs', () => {
+    // Each was decoded piece by piece into a string per reference or CR (~35 bytes a character) or, for a bad byte
+    // in another charset, by decoding every prefix of a binary search.
+    const cases: Array<[string, () => string]> = [
+      ['a text of 10,000,000 CRs', () => envelope('SessionCreate', `<Note>${'\r'.repeat(10_000_000)}</Note>`)],
+      ['an attribute value of 10,000,000 characters and a reference', () => envelope('SessionCreate', `<Note a="&amp;${'x'.repeat(10_000_000)}"/>`)],
+    ];
+    for (const [what, body] of cases) {
+      it(`reads ${what} in memory linear in the body (measured below 80 MiB; was 230-350 MiB)`, async () => {
+        const { result, growthMiB } = await underAttack(server, sid, () => post(server.endpoint, body(), soapAction('SessionCreate')));
+        expect(result.status).to.equal(200);
+        expect(result.text).to.contain('<ErrorCode>SessionCreate.MissingParameter</ErrorCode>');
+        expect(growthMiB, 'RSS growth').to.be.below(128);
+        await expectStillServing(server);
+      });
+    }
+
+    it('finds a bad Shift_JIS byte at the end of 18 MiB in about the time the good body takes', async () => {
+      const parts = envelope('SessionCreate', '<Note>@</Note><Note>@</Note>').split('@');
+      const text = Buffer.alloc(9 * MiB, 'x');
+      const good = Buffer.concat([Buffer.from(parts[0]), text, Buffer.from(parts[1]), text, Buffer.from(parts[2])]);
+      const bad = Buffer.concat([Buffer.from(parts[0]), text, Buffer.from(parts[1]), text, Buffer.from([0x82, 0x20]), Buffer.from(parts[2])]);
+      const sjis = { 'Content-Type': 'text/xml; charset=Shift_JIS', ...soapAction('SessionCreate') };
+      const time = async (body: Buffer) => {
+        const t0 = process.hrtime.bigint();
+        const { result } = await underAttack(server, sid, () => post(server.endpoint, body, sjis));
+        return { result, ns: Number(process.hrtime.bigint() - t0) };
+      };
+      let g = Infinity, b = Infinity;
+      for (let i = 0; i < 2; i++) {
+        const r1 = await time(good);
+        expect(r1.result.text).to.contain('<ErrorCode>SessionCreate.MissingParameter</ErrorCode>');
+        g = Math.min(g, r1.ns);
+        const r2 = await time(bad);
+        expectNotWellFormed(r2.result, /not well-formed \(invalid token\)/);
+        b = Math.min(b, r2.ns);
+      }
+      // Was ~15 times the good body's time.
+      expect(b / g, `bad ${(b / 1e6).toFixed(0)} ms, good ${(g / 1e6).toFixed(0)} ms`).to.be.below(3);
+      await expectStillServing(server);
+    });
+  });
+
   describe('broken bytes', () => {
     it('answers invalid UTF-8 as not well-formed, as expat does', async () => {
       const [head, tail] = envelope('SessionCreate', '<UserLogin>BAD</UserLogin>').split('BAD');

@@ -224,6 +224,31 @@ describe('xml-reader', () => {
       expect(op('<A>a\r\nb\rc</A><B>x&#13;y&#xD;</B>')).to.deep.equal({ A: 'a\nb\nc', B: 'x\ry\r' });
     });
 
+    it('long texts and attribute values with references and line ends decode exactly (beyond the shared scratch)', () => {
+      const unit = 'a&lt;b\r\nc\rd&#x1F600;é&amp;';
+      const decoded = 'a<b\nc\nd\u{1F600}é&';
+      for (const times of [1, 1000, 5000]) {
+        const r = op(`<A>${unit.repeat(times)}</A><B>${'x<!---->'.repeat(times)}</B><C>${'<![CDATA[y\r\n]]>'.repeat(times)}</C>`
+          + `<D xsi:type="xsd:base64Binary" q="${'\t&quot;\r\n'.repeat(times)}">aGk=</D>`) as SoapMap;
+        expect(r.A).to.equal(decoded.repeat(times));
+        expect(r.B).to.equal('x'.repeat(times));
+        expect(r.C).to.equal('y\n'.repeat(times));
+        expect(r.D).to.equal('hi');
+      }
+      // An attribute value is decoded before it is read as a type: references in it count.
+      expect(op('<A xsi:type="xsd:base&#54;4Binary">aGk=</A>')).to.deep.equal({ A: 'hi' });
+    });
+
+    it('a text of ten million CRs or references costs memory linear in its length, not a string piece per character', () => {
+      global.gc?.();
+      const before = process.memoryUsage().rss;
+      const r = op(`<A>${'\r'.repeat(5_000_000)}</A><B>${'&lt;'.repeat(1_250_000)}</B><C a="&amp;${'x'.repeat(5_000_000)}"/>`) as SoapMap;
+      expect((r.A as string).length).to.equal(5_000_000);
+      expect((r.B as string).length).to.equal(1_250_000);
+      // Concatenating pieces took ~35 bytes per character (~350 MB here); units in one array take two.
+      expect((process.memoryUsage().rss - before) / 1024 / 1024).to.be.lessThan(150);
+    });
+
     it('an empty element is the empty string, not null', () => {
       expect(op('<A/><B></B><C />')).to.deep.equal({ A: '', B: '', C: '' });
     });
@@ -819,6 +844,23 @@ describe('xml-reader', () => {
       const at = ENV_OPEN.length + 4;
       const bad = Buffer.concat([Buffer.from(`${ENV_OPEN}<Op>`), Buffer.from([0x82, 0x20]), Buffer.from(`</Op>${ENV_CLOSE}`)]);
       expect(parseError(bad, 'Shift_JIS')).to.equal(`not well-formed (invalid token) at line 1, column ${at}, byte ${at}`);
+    });
+
+    it('a bad byte is found in linear time, however far into the body (it was a binary search decoding each prefix)', () => {
+      const body = (size: number, bad: boolean) => Buffer.concat([Buffer.from(`${ENV_OPEN}<Op>`), Buffer.alloc(size, 'x'),
+        Buffer.from(bad ? [0x82, 0x20] : []), Buffer.from(`</Op>${ENV_CLOSE}`)]);
+      // Just past the first 4 KiB chunk, and near the end of a large body.
+      expect(parseError(body(5000, true), 'Shift_JIS')).to.equal(`not well-formed (invalid token) at line 1, column ${ENV_OPEN.length + 5004}, byte ${ENV_OPEN.length + 5004}`);
+      const limits = { ...DEFAULT_XML_LIMITS, maxTextLength: 20 * 1024 * 1024 };
+      const good = body(8 * 1024 * 1024, false), bad = body(8 * 1024 * 1024, true);
+      const time = (b: Buffer) => {
+        const t0 = process.hrtime.bigint();
+        try { read(b, 'Shift_JIS', limits); } catch { /* the bad one */ }
+        return Number(process.hrtime.bigint() - t0);
+      };
+      let a = Infinity, g = Infinity;
+      for (let i = 0; i < 2; i++) { a = Math.min(a, time(bad)); g = Math.min(g, time(good)); }
+      expect(a / g, `bad ${(a / 1e6).toFixed(0)} ms, good ${(g / 1e6).toFixed(0)} ms`).to.be.lessThan(5);
     });
 
     it('an unknown charset is an error', () => {

@@ -71,6 +71,9 @@ const TYPE_TABLES = new Map<string, TypeTable>([
   [NS_ENC_12, { any: 'anyType', simple: words(`string language anyURI ${NUMERIC} ${DATES_2001}`), base64: 'base64', undef: false }],
 ]);
 
+/** Scratch for decoding texts and attribute values, shared by every parse (each runs to its end without yielding). */
+const SHARED_UNITS = new Uint16Array(16 * 1024);
+
 /** Namespace declarations in scope up to which a lookup scans them; beyond, it uses a map (see Parser.ns). */
 const NS_SCAN_MAX = 16;
 
@@ -145,6 +148,9 @@ class Fail {
 
 class Frame {
   text = '';
+  /** The text's pieces after the first (text split by comments, CDATA, PIs), joined once when the element closes. */
+  pieces: string[] | null = null;
+  textLength = 0;
   hasChild = false;
   map: SoapMap | null = null;
   multi: Set<string> | null = null;   // keys of `map` that already hold a repetition list
@@ -171,6 +177,8 @@ class Parser {
   private ns: Map<string, string> | null = null;
   private readonly nsShadowed: Array<string | undefined> = [];
   private refLen = 0;
+  /** Scratch for a text or attribute value too long for SHARED_UNITS, reused within this parse (see decodeText). */
+  private units: Uint16Array | null = null;
   // Attributes of the start tag being read.
   private readonly aName: string[] = [];
   private readonly aPos: number[] = [];
@@ -455,41 +463,52 @@ class Parser {
   private text(start: number, stop: number, atEof: boolean): void {
     const f = this.stack[this.stack.length - 1];
     // Refused before the text is copied or decoded: one huge value must not multiply the request's memory.
-    if (stop - start + f.text.length > this.limits.maxTextLength) throw new XmlRefusedError(`XML text length exceeds ${this.limits.maxTextLength} characters`);
+    if (stop - start + f.textLength > this.limits.maxTextLength) throw new XmlRefusedError(`XML text length exceeds ${this.limits.maxTextLength} characters`);
     const seg = this.s.slice(start, stop);
     const value = TEXT_NEEDS_WORK.test(seg) ? this.decodeText(seg, start, atEof) : seg;
-    if (!f.hasChild && f.role !== R_ENVELOPE) f.text = f.text === '' ? value : f.text + value;
+    if (!f.hasChild && f.role !== R_ENVELOPE) appendText(f, value);
   }
 
+  /**
+   * References resolved and line ends normalised. Each unit is written once into `units` and the string made at the
+   * end: building it by concatenation cost a string piece per reference or CR, ~35 bytes a character.
+   */
   private decodeText(seg: string, base: number, atEof: boolean): string {
     const n = seg.length;
-    let out = '', last = 0, i = 0;
+    const u = this.unitsFor(n);
+    let w = 0, i = 0;
     while (i < n) {
       const c = seg.charCodeAt(i);
       if (c === AMP) {
-        out += seg.slice(last, i) + this.ref(base + i, base + n, atEof ? base + i : -1, -1, true);
+        w = putCodePoint(u, w, this.ref(base + i, base + n, atEof ? base + i : -1, -1, true));
         i += this.refLen;
-        last = i;
       } else if (c === CR) {
         // XML line-end normalisation: CRLF and a lone CR both become LF.
-        out += seg.slice(last, i) + '\n';
+        u[w++] = LF;
         i += seg.charCodeAt(i + 1) === LF ? 2 : 1;
-        last = i;
       } else if (c === RSQB && seg.charCodeAt(i + 1) === RSQB && seg.charCodeAt(i + 2) === GT) {
         throw new Fail(E_INVALID, base + i + 2, false);
       } else {
+        u[w++] = c;
         i++;
       }
     }
-    return last === 0 ? seg : out + seg.slice(last);
+    return unitsToString(u, w);
+  }
+
+  /** A scratch array large enough for n units (decoding never makes a text longer). */
+  private unitsFor(n: number): Uint16Array {
+    if (n <= SHARED_UNITS.length) return SHARED_UNITS;
+    if (this.units === null || this.units.length < n) this.units = new Uint16Array(Math.max(n, 2 * (this.units?.length ?? 0)));
+    return this.units;
   }
 
   /**
    * An entity or character reference at `a`, ending before `limit`; eofAt >= 0 when `limit` is the end of input.
-   * Sets refLen. With resolve=false only its syntax is checked (expat tokenises a whole start tag before it
-   * resolves attribute values).
+   * Returns its code point and sets refLen. With resolve=false only its syntax is checked (expat tokenises a whole
+   * start tag before it resolves attribute values) and -1 returned.
    */
-  private ref(a: number, limit: number, eofAt: number, tagLt: number, resolve: boolean): string {
+  private ref(a: number, limit: number, eofAt: number, tagLt: number, resolve: boolean): number {
     const s = this.s;
     // Cut off by `limit`: the end of the input (unclosed token at eofAt) or a character that cannot follow.
     const ended = (p: number): Fail => (eofAt >= 0 ? new Fail(E_UNCLOSED, eofAt, true) : new Fail(E_INVALID, p, false));
@@ -518,9 +537,9 @@ class Parser {
       if (p >= limit) throw ended(p);
       if (digits === 0 || s.charCodeAt(p) !== SEMI) throw new Fail(E_INVALID, p, false);
       this.refLen = p + 1 - a;
-      if (!resolve) return '';
+      if (!resolve) return -1;
       if (!isXmlChar(v)) throw new Fail(E_BAD_CHAR_REF, a, false);
-      return String.fromCodePoint(v);
+      return v;
     }
     if (!isNameStart(c)) throw new Fail(E_INVALID, p, false);
     p++;
@@ -528,13 +547,13 @@ class Parser {
     if (p >= limit) throw ended(p);
     if (s.charCodeAt(p) !== SEMI) throw new Fail(E_INVALID, p, false);
     this.refLen = p + 1 - a;
-    if (!resolve) return '';
+    if (!resolve) return -1;
     switch (s.slice(a + 1, p)) {
-      case 'lt': return '<';
-      case 'gt': return '>';
-      case 'amp': return '&';
-      case 'quot': return '"';
-      case 'apos': return "'";
+      case 'lt': return LT;
+      case 'gt': return GT;
+      case 'amp': return AMP;
+      case 'quot': return QUOT;
+      case 'apos': return APOS;
       // No DTD is ever read, so no other entity exists. expat reports one in an attribute at its tag.
       default: throw new Fail(E_UNDEFINED_ENTITY, tagLt >= 0 ? tagLt : a, false);
     }
@@ -550,11 +569,11 @@ class Parser {
       throw new Fail(E_UNCLOSED_CDATA, Math.max(at, start), true);
     }
     const f = this.stack[this.stack.length - 1];
-    if (close - start + f.text.length > this.limits.maxTextLength) throw new XmlRefusedError(`XML text length exceeds ${this.limits.maxTextLength} characters`);
+    if (close - start + f.textLength > this.limits.maxTextLength) throw new XmlRefusedError(`XML text length exceeds ${this.limits.maxTextLength} characters`);
     if (!f.hasChild && f.role !== R_ENVELOPE) {
       let v = this.s.slice(start, close);
       if (v.includes('\r')) v = v.replace(/\r\n?/g, '\n');
-      f.text += v;
+      appendText(f, v);
     }
     return close + 3;
   }
@@ -702,7 +721,7 @@ class Parser {
         else if (uri !== undefined && uri !== NS_SOAP11_ENV) this.soapFail(E_SOAP_VERSION);
       }
     } else {
-      if (!parent.hasChild) { parent.hasChild = true; parent.text = ''; }
+      if (!parent.hasChild) { parent.hasChild = true; parent.text = ''; parent.pieces = null; parent.textLength = 0; }
       if (parent.role === R_ENVELOPE && local === 'Body' && !this.bodySeen) {
         role = R_BODY;
         this.bodySeen = true;
@@ -768,24 +787,26 @@ class Parser {
   /** Pass 2 for one attribute value: references resolved, blanks normalised to spaces (XML 1.0 §3.3.3). */
   private attrValue(raw: string, start: number, end: number, tagLt: number): string {
     if (!ATTR_NEEDS_WORK.test(raw)) return raw;
-    let out = '';
-    for (let i = 0; i < raw.length;) {
+    const n = raw.length;
+    const u = this.unitsFor(n);
+    let w = 0;
+    for (let i = 0; i < n;) {
       const c = raw.charCodeAt(i);
       if (c === AMP) {
-        out += this.ref(start + i, end, -1, tagLt, true);
+        w = putCodePoint(u, w, this.ref(start + i, end, -1, tagLt, true));
         i += this.refLen;
       } else if (c === CR) {
-        out += ' ';
+        u[w++] = SPACE;
         i += raw.charCodeAt(i + 1) === LF ? 2 : 1;
       } else if (c === LF || c === TAB) {
-        out += ' ';
+        u[w++] = SPACE;
         i++;
       } else {
-        out += raw[i];
+        u[w++] = c;
         i++;
       }
     }
-    return out;
+    return unitsToString(u, w);
   }
 
   private bind(prefix: string, uri: string): void {
@@ -914,7 +935,7 @@ class Parser {
         default: return null;   // xsd:string and the other simple types
       }
     }
-    const text = f.text;
+    const text = f.pieces === null ? f.text : f.pieces.join('');
     switch (f.type) {
       case T_BASE64: return bytesToText(Buffer.from(text, 'base64'));
       case T_HEX: return perlHex(text);
@@ -950,6 +971,31 @@ class Parser {
     }
     return out;
   }
+}
+
+function appendText(f: Frame, value: string): void {
+  if (f.text === '') f.text = value;
+  else if (f.pieces === null) f.pieces = [f.text, value];
+  else f.pieces.push(value);
+  f.textLength += value.length;
+}
+
+/** Writes a code point as one or two UTF-16 units at w; returns the next position. */
+function putCodePoint(u: Uint16Array, w: number, cp: number): number {
+  if (cp < 0x10000) { u[w] = cp; return w + 1; }
+  cp -= 0x10000;
+  u[w] = 0xd800 + (cp >> 10);
+  u[w + 1] = 0xdc00 + (cp & 0x3ff);
+  return w + 2;
+}
+
+/** The first n units as a string, made from bounded slices (fromCharCode takes its arguments on the stack). */
+function unitsToString(u: Uint16Array, n: number): string {
+  const STEP = 8192;
+  if (n <= STEP) return String.fromCharCode.apply(null, u.subarray(0, n) as unknown as number[]);
+  const parts: string[] = [];
+  for (let i = 0; i < n; i += STEP) parts.push(String.fromCharCode.apply(null, u.subarray(i, Math.min(i + STEP, n)) as unknown as number[]));
+  return parts.join('');
 }
 
 /** Whether SOAP::Lite decodes an element's children: not for nil, nor for a type whose decoder reads only text. */
@@ -1110,26 +1156,37 @@ function transcode(buf: Buffer, charset: string): Decoded {
   return { ...decodeFatal(decoder, charset, buf), bom: 0, unit: 'utf8', encodingError: null };
 }
 
-/** Decodes strictly; on bad input keeps the longest decodable prefix (binary search, error path only). */
+/**
+ * Decodes strictly; on bad input keeps what decodes before the first bad byte. A decoder cannot say where it failed,
+ * so one streams the body in chunks to find the failing chunk, and a second decodes up to that chunk and then feeds
+ * it byte by byte: linear (a binary search over prefixes decoded each prefix again, seconds for a 20 MB body).
+ */
 function decodeFatal(decoder: TextDecoder, label: string, buf: Buffer): { text: string; invalidAt: number } {
   try {
     return { text: decoder.decode(buf), invalidAt: -1 };
-  } catch {
-    const fits = (len: number): string | null => {
-      try {
-        return new TextDecoder(label, { fatal: true }).decode(buf.subarray(0, len), { stream: true });
-      } catch {
-        return null;
-      }
-    };
-    let lo = 0, hi = buf.length;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >>> 1;
-      if (fits(mid) === null) hi = mid; else lo = mid;
+  } catch { /* located below */ }
+  const CHUNK = 4096, n = buf.length;
+  const probe = new TextDecoder(label, { fatal: true });
+  let failedChunk = n;
+  for (let at = 0; at < n; at += CHUNK) {
+    try {
+      probe.decode(buf.subarray(at, at + CHUNK), { stream: true });
+    } catch {
+      failedChunk = at;
+      break;
     }
-    const text = fits(lo) ?? '';
-    return { text, invalidAt: text.length };
   }
+  // No chunk failed: only the end is cut short; what decoded is kept.
+  const replay = new TextDecoder(label, { fatal: true });
+  let text = replay.decode(buf.subarray(0, failedChunk), { stream: true });
+  for (let i = failedChunk; i < Math.min(failedChunk + CHUNK, n); i++) {
+    try {
+      text += replay.decode(buf.subarray(i, i + 1), { stream: true });
+    } catch {
+      break;
+    }
+  }
+  return { text, invalidAt: text.length };
 }
 
 /** The first byte that does not start a well-formed UTF-8 sequence (RFC 3629), and whether the body just ends there. */
