@@ -343,6 +343,16 @@ describe('xml-reader', () => {
       expect(op('<A xsi:type="xsd:hexBinary">48c3a4</A>')).to.deep.equal({ A: 'Hä' });
       expect(op('<A xsi:type="xsd:hexBinary">4</A><B xsi:type="xsd:hexBinary">4 8</B><C xsi:type="xsd:hexBinary">zz4g</C>'))
         .to.deep.equal({ A: '4', B: '4 8', C: '\u0000\u0004' });
+      expect(op('<A xsi:type="xsd:hexBinary">4A6b€4</A>')).to.deep.equal({ A: 'Jk€4' });
+    });
+
+    it('a long hexBinary costs memory linear in its length (it was a string per pair)', () => {
+      global.gc?.();
+      const before = process.memoryUsage().rss;
+      const r = op(`<A xsi:type="xsd:hexBinary">${'41'.repeat(5_000_000)}</A><B xsi:type="xsd:hexBinary">${'42'.repeat(10_000)}€</B>`) as SoapMap;
+      expect(r.A).to.equal('A'.repeat(5_000_000));
+      expect(r.B).to.equal(`${'B'.repeat(10_000)}€`);
+      expect((process.memoryUsage().rss - before) / 1024 / 1024).to.be.lessThan(100);   // was ~195 MiB
     });
 
     it('boolean: true/1 -> "1", false/0 -> "0", anything else is an error', () => {
@@ -818,6 +828,18 @@ describe('xml-reader', () => {
     it('honours a declared windows-1252', () => {
       const xml = Buffer.from(`<?xml version="1.0" encoding="windows-1252"?>${env('<Op>\x80</Op>')}`, 'latin1');
       expect(read(xml).body).to.deep.equal({ Op: '€' });
+    });
+
+    it('windows-1252: every byte of 0x80-0x9f by the WHATWG table, in memory linear in the body (it was a string per byte)', () => {
+      const high = Buffer.from(Array.from({ length: 32 }, (_, i) => 0x80 + i));
+      const mapped = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+      const xml = (text: Buffer) => Buffer.concat([Buffer.from(`${ENV_OPEN}<Op>`), text, Buffer.from(`</Op>${ENV_CLOSE}`)]);
+      expect(read(xml(high), 'windows-1252').body).to.deep.equal({ Op: mapped });
+      expect(read(xml(Buffer.concat(Array(1000).fill(high))), 'windows-1252').body).to.deep.equal({ Op: mapped.repeat(1000) });
+      global.gc?.();
+      const before = process.memoryUsage().rss;
+      expect(failure(xml(Buffer.alloc(19 * 1024 * 1024, 0x80)), 'windows-1252').message).to.equal('XML text length exceeds 10485760 characters');
+      expect((process.memoryUsage().rss - before) / 1024 / 1024).to.be.lessThan(200);   // was ~700 MiB
     });
 
     it('ContentCharset.t: charset=iso-8859-1 reads the bytes as Latin-1 first', () => {
