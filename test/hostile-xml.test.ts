@@ -264,8 +264,8 @@ describe('XML attacks', function () {
         expectNotWellFormed(r2.result, /not well-formed \(invalid token\)/);
         b = Math.min(b, r2.ns);
       }
-      // Was ~15 times the good body's time.
-      expect(b / g, `bad ${(b / 1e6).toFixed(0)} ms, good ${(g / 1e6).toFixed(0)} ms`).to.be.below(3);
+      // Measured ~3 (three decoding passes instead of one); was ~13.
+      expect(b / g, `bad ${(b / 1e6).toFixed(0)} ms, good ${(g / 1e6).toFixed(0)} ms`).to.be.below(6);
       await expectStillServing(server);
     });
   });

@@ -77,6 +77,9 @@ const LITTLE_ENDIAN = endianness() === 'LE';
 /** Scratch for decoding texts and attribute values, shared by every parse (each runs to its end without yielding). */
 const SHARED_UNITS = new Uint16Array(16 * 1024);
 
+/** Attributes of one element up to which duplicates are found by comparing each with those before it. */
+const ATTR_SCAN_MAX = 16;
+
 /** Namespace declarations in scope up to which a lookup scans them; beyond, it uses a map (see Parser.ns). */
 const NS_SCAN_MAX = 16;
 
@@ -662,9 +665,15 @@ class Parser {
 
     // Pass 2, expat's attribute storage: duplicates, then references, attribute by attribute.
     const nsMark = this.nsLen;
+    // Comparing each name with those before it is quadratic: fine for the few an element has, a set beyond that
+    // (XML_MAX_ATTRIBUTES may be raised).
+    const seen = n > ATTR_SCAN_MAX ? new Set<string>() : null;
     for (let i = 0; i < n; i++) {
       const name = this.aName[i];
-      for (let j = 0; j < i; j++) if (this.aName[j] === name) throw new Fail(E_DUPLICATE, this.aPos[i], false);
+      if (seen === null) {
+        for (let j = 0; j < i; j++) if (this.aName[j] === name) throw new Fail(E_DUPLICATE, this.aPos[i], false);
+      } else if (seen.has(name)) throw new Fail(E_DUPLICATE, this.aPos[i], false);
+      else seen.add(name);
       const value = this.attrValue(this.aValue[i], this.aStart[i], this.aEnd[i], lt);
       this.aValue[i] = value;
       if (name.charCodeAt(0) === 0x78 && name.startsWith('xmlns')) {
