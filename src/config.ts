@@ -18,6 +18,9 @@ export interface Config extends LoginThrottleConfig {
   xmlMaxElements: number;
   xmlMaxAttributes: number;
   xmlMaxTextLength: number;
+  /** Hostile XML: the largest array size a soapenc:arrayType may declare, and the namespace declarations in scope at once. */
+  xmlMaxArraySize: number;
+  xmlMaxNamespaceDeclarations: number;
   keepAlive: boolean;
   keepAliveTimeoutMs: number;
   headersTimeoutMs: number;
@@ -289,6 +292,9 @@ function buildConfig(src: Source): Config {
     xmlMaxElements: int(src, 'XML_MAX_ELEMENTS', 100_000, 1),
     xmlMaxAttributes: int(src, 'XML_MAX_ATTRIBUTES', 64, 1),
     xmlMaxTextLength: int(src, 'XML_MAX_TEXT_LENGTH', 10 * 1024 * 1024, 1),
+    // Hostile XML: declared array sizes and namespace declarations in scope.
+    xmlMaxArraySize: int(src, 'XML_MAX_ARRAY_SIZE', 10_000, 1),
+    xmlMaxNamespaceDeclarations: int(src, 'XML_MAX_NAMESPACE_DECLARATIONS', 256, 8),
     keepAlive: bool(src, 'KEEP_ALIVE', true),
     keepAliveTimeoutMs: int(src, 'KEEP_ALIVE_TIMEOUT_MS', 5000, 1),
     headersTimeoutMs: int(src, 'HEADERS_TIMEOUT_MS', 10_000, 1),

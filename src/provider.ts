@@ -43,7 +43,7 @@ export class Provider {
       const transport = new SoapTransport(ws.Provider.Transport.Config, {
         maxLength: config.maxLength,
         keepAlive: config.keepAlive,
-        xml: { maxDepth: config.xmlMaxDepth, maxElements: config.xmlMaxElements, maxAttributes: config.xmlMaxAttributes, maxTextLength: config.xmlMaxTextLength },
+        xml: { maxDepth: config.xmlMaxDepth, maxElements: config.xmlMaxElements, maxAttributes: config.xmlMaxAttributes, maxTextLength: config.xmlMaxTextLength, maxArraySize: config.xmlMaxArraySize, maxNamespaceDeclarations: config.xmlMaxNamespaceDeclarations },
       });
       this.prepared.set(ws, { webservice: ws, transport, operations, wsdl: wsdls.get(ws), names: [...operations.keys()].sort().join(', ') });
     }

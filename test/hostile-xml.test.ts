@@ -14,6 +14,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const agentLogin = '<UserLogin>demo-agent</UserLogin><Password>DemoAgent1!</Password>';
 const soapAction = (op: string) => ({ SOAPAction: `"${NS}#${op}"` });
 
+const SOAPENC = 'xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/"';
+
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
 /** Runs `attack` while sampling the server's RSS and sending one normal request; returns the attack's result and the RSS growth. */
@@ -39,6 +41,12 @@ function expectFault(res: RawResponse, text: string): void {
   expect(res.headers['content-type']).to.equal('text/plain; charset=UTF-8');
   expect(res.text).to.match(/<soap:Body><Fault xmlns="http:\/\/www\.otrs\.org\/TicketConnector\/"><faultcode>Server<\/faultcode>/);
   expect(res.text).to.contain(`<faultstring>${text}</faultstring>`);
+}
+
+/** The server still serves: a new SessionCreate (after the attack, not during it) gets a SessionID. */
+async function expectStillServing(server: RunningServer): Promise<void> {
+  const r = await call(server.endpoint, 'SessionCreate', agentLogin);
+  expect(r.data.SessionID, 'SessionCreate after the attack').to.match(/^\w{32}$/);
 }
 
 function expectNotWellFormed(res: RawResponse, message: RegExp): void {
@@ -128,12 +136,17 @@ describe('XML attacks', function () {
       ['200,000 elements', () => op('<a/>'.repeat(200_000)), 'XML element count exceeds 100000'],
       ['100,000 attributes on one element', () => op(`<a ${Array.from({ length: 100_000 }, (_, i) => `a${i}="1"`).join(' ')}/>`), 'XML attribute count exceeds 64'],
       ['an 11 MiB text node (within MaxLength)', () => op(`<UserLogin>${'x'.repeat(11 * MiB)}</UserLogin>`), 'XML text length exceeds 10485760 characters'],
+      // Issue 15: the reader padded the list to the claimed size and the process aborted ("invalid size error").
+      ['an array claiming 999,999,999 items', () => op(`<UserLogin ${SOAPENC} soapenc:arrayType="xsd:string[999999999]"/><Password>x</Password>`), 'XML array size exceeds 10000'],
+      ['an array claiming 10,000,000 items (was 320 MB)', () => op(`<UserLogin ${SOAPENC} soapenc:arrayType="xsd:string[10000000]"/><Password>x</Password>`), 'XML array size exceeds 10000'],
+      ['20 arrays claiming 10,000 items each', () => op(`<UserLogin ${SOAPENC}>${'<L soapenc:arrayType="xsd:string[10000]"/>'.repeat(20)}</UserLogin>`), 'XML element count exceeds 100000'],
     ];
     for (const [what, body, fault] of cases) {
       it(`refuses ${what} with a Fault`, async () => {
         const { result, growthMiB } = await underAttack(server, sid, () => post(server.endpoint, body(), soapAction('SessionCreate')));
         expectFault(result, fault);
         expect(growthMiB).to.be.below(96);
+        await expectStillServing(server);
       });
     }
 
@@ -155,6 +168,105 @@ describe('XML attacks', function () {
       expect(result.status).to.equal(413);
       expect(result.sentMiB).to.be.below(45);   // MaxLength is 20 MiB; the rest was never accepted
       expect(growthMiB).to.be.below(96);
+    });
+  });
+
+  describe('namespace declarations (issue 15: 17 MB blocked the server for 15 s)', () => {
+    // 60 nested levels each declaring `perLevel` prefixes, then 30,000 elements with 50 prefixed attributes each
+    // (~18 MB): every attribute's prefix is looked up with all the declarations in scope.
+    const nsAttack = (perLevel: number) => {
+      const decl = (d: number) => Array.from({ length: perLevel }, (_, i) => ` xmlns:p${d}_${i}="urn:x${i}"`).join('');
+      const leaf = `<e${Array.from({ length: 50 }, (_, i) => ` xsi:a${i}="1"`).join('')}/>`;
+      return Buffer.from(envelope('SessionCreate', Array.from({ length: 60 }, (_, d) => `<n${decl(d)}>`).join('') + leaf.repeat(30_000) + '</n>'.repeat(60)));
+    };
+
+    it('refuses more declarations in scope than XML_MAX_NAMESPACE_DECLARATIONS with a Fault', async () => {
+      const { result, growthMiB } = await underAttack(server, sid, () => post(server.endpoint, nsAttack(64), soapAction('SessionCreate')));
+      expectFault(result, 'XML namespace declarations in scope exceed 256');
+      expect(growthMiB).to.be.below(96);
+      await expectStillServing(server);
+    });
+
+    describe('with the limit raised to 4096', () => {
+      let wide: RunningServer;
+      let wideSid: string;
+      before(async () => {
+        wide = await startServer({ XML_MAX_NAMESPACE_DECLARATIONS: '4096' });
+        wideSid = (await call(wide.endpoint, 'SessionCreate', agentLogin)).data.SessionID;
+      });
+      after(async () => { await wide.stop(); });
+
+      it('reads 3,840 declarations in scope at the cost of none: time grows with the body, not with the declarations', async () => {
+        const withDecls = nsAttack(64), without = nsAttack(0);
+        const time = async (body: Buffer) => {
+          const t0 = process.hrtime.bigint();
+          const { result, growthMiB } = await underAttack(wide, wideSid, () => post(wide.endpoint, body, soapAction('SessionCreate')));
+          expect(result.status).to.equal(200);   // read to the end: SessionCreate answers its own error
+          expect(growthMiB).to.be.below(192);
+          return Number(process.hrtime.bigint() - t0);
+        };
+        // Interleaved, best of two: a loaded machine slows both alike. A scan per lookup made this ratio ~20.
+        let a = Infinity, b = Infinity;
+        for (let i = 0; i < 2; i++) { a = Math.min(a, await time(withDecls)); b = Math.min(b, await time(without)); }
+        expect(a / b, `with ${(a / 1e6).toFixed(0)} ms, without ${(b / 1e6).toFixed(0)} ms`).to.be.below(2);
+        await expectStillServing(wide);
+      });
+    });
+  });
+
+  describe('references, line ends and charsets cost what the body costs', () => {
+    // Each was decoded piece by piece into a string per reference or CR (~35 bytes a character) or, for a bad byte
+    // in another charset, by decoding every prefix of a binary search.
+    const cases: Array<[string, () => string]> = [
+      ['a text of 10,000,000 CRs', () => envelope('SessionCreate', `<Note>${'\r'.repeat(10_000_000)}</Note>`)],
+      ['an attribute value of 10,000,000 characters and a reference', () => envelope('SessionCreate', `<Note a="&amp;${'x'.repeat(10_000_000)}"/>`)],
+    ];
+    /** A SessionCreate with two Note elements holding `text` (under the text limit each), raw bytes in any charset. */
+    const twoNotes = (text: Buffer, afterSecond = Buffer.alloc(0)) => {
+      const [head, middle, tail] = envelope('SessionCreate', '<Note>@</Note><Note>@</Note>').split('@');
+      return Buffer.concat([Buffer.from(head), text, Buffer.from(middle), text, afterSecond, Buffer.from(tail)]);
+    };
+
+    for (const [what, body] of cases) {
+      it(`reads ${what} in memory linear in the body (measured below 80 MiB; was 230-350 MiB)`, async () => {
+        const { result, growthMiB } = await underAttack(server, sid, () => post(server.endpoint, body(), soapAction('SessionCreate')));
+        expect(result.status).to.equal(200);
+        expect(result.text).to.contain('<ErrorCode>SessionCreate.MissingParameter</ErrorCode>');
+        expect(growthMiB, 'RSS growth').to.be.below(128);
+        await expectStillServing(server);
+      });
+    }
+
+    it('reads 18 MiB of windows-1252 bytes 0x80-0x9f in memory linear in the body (measured ~105 MiB; was ~1 GiB)', async () => {
+      const body = twoNotes(Buffer.alloc(9 * MiB, 0x80));
+      const headers = { 'Content-Type': 'text/xml; charset=windows-1252', ...soapAction('SessionCreate') };
+      const { result, growthMiB } = await underAttack(server, sid, () => post(server.endpoint, body, headers));
+      expect(result.text).to.contain('<ErrorCode>SessionCreate.MissingParameter</ErrorCode>');
+      expect(growthMiB, 'RSS growth').to.be.below(160);
+      await expectStillServing(server);
+    });
+
+    it('finds a bad Shift_JIS byte at the end of 18 MiB in about the time the good body takes', async () => {
+      const text = Buffer.alloc(9 * MiB, 'x');
+      const good = twoNotes(text), bad = twoNotes(text, Buffer.from([0x82, 0x20]));
+      const sjis = { 'Content-Type': 'text/xml; charset=Shift_JIS', ...soapAction('SessionCreate') };
+      const time = async (body: Buffer) => {
+        const t0 = process.hrtime.bigint();
+        const { result } = await underAttack(server, sid, () => post(server.endpoint, body, sjis));
+        return { result, ns: Number(process.hrtime.bigint() - t0) };
+      };
+      let g = Infinity, b = Infinity;
+      for (let i = 0; i < 2; i++) {
+        const r1 = await time(good);
+        expect(r1.result.text).to.contain('<ErrorCode>SessionCreate.MissingParameter</ErrorCode>');
+        g = Math.min(g, r1.ns);
+        const r2 = await time(bad);
+        expectNotWellFormed(r2.result, /not well-formed \(invalid token\)/);
+        b = Math.min(b, r2.ns);
+      }
+      // Measured ~3 (three decoding passes instead of one); was ~13.
+      expect(b / g, `bad ${(b / 1e6).toFixed(0)} ms, good ${(g / 1e6).toFixed(0)} ms`).to.be.below(6);
+      await expectStillServing(server);
     });
   });
 

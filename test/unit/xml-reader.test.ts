@@ -184,6 +184,20 @@ describe('xml-reader', () => {
       expect(parseError(env('<p:Op xmlns:p="">1</p:Op>'))).to.equal("Unresolved prefix 'p' for element 'Op'");
     });
 
+    // With few declarations in scope they are scanned, with many looked up in a map: both must behave alike.
+    for (const [what, many] of [['a few', ''], ['many', Array.from({ length: 30 }, (_, i) => ` xmlns:f${i}="urn:f${i}"`).join('')]]) {
+      it(`an inner declaration shadows an outer one only inside its element; the outer one is back after it (${what} in scope)`, () => {
+        const XSD = 'http://www.w3.org/2001/XMLSchema';
+        expect(op(`<A${many} xmlns:t="urn:other"><B xmlns:t="${XSD}"><V xsi:type="t:base64Binary">aGk=</V></B><W xsi:type="t:base64Binary"/></A>`))
+          .to.deep.equal({ A: { B: { V: 'hi' }, W: {} } });
+        expect(op(`<A xmlns:t="${XSD}"${many}><B xmlns:t=""><C xmlns:t="urn:c"/></B><W xsi:type="t:base64Binary">aGk=</W></A>`))
+          .to.deep.equal({ A: { B: { C: '' }, W: 'hi' } });
+        expect(parseError(env(`<Op xmlns:t="${XSD}"><B xmlns:t=""${many}><V xsi:type="t:base64Binary">aGk=</V></B></Op>`)))
+          .to.equal("Unresolved prefix 't' for attribute value 't:base64Binary'");
+        expect(parseError(env(`<Op><p:A xmlns:p="urn:p"${many}>1</p:A><p:B>2</p:B></Op>`))).to.equal("Unresolved prefix 'p' for element 'B'");
+      });
+    }
+
     it('a well-formedness error wins over a namespace error that comes earlier (SOAP::Lite runs after expat)', () => {
       expect(parseError(env('<x:Y>1</x:Y><A></B>'))).to.match(/^mismatched tag at line 1, column \d+, byte \d+$/);
     });
@@ -208,6 +222,31 @@ describe('xml-reader', () => {
 
     it('normalises line ends (CRLF and CR become LF), but a &#13; reference stays CR', () => {
       expect(op('<A>a\r\nb\rc</A><B>x&#13;y&#xD;</B>')).to.deep.equal({ A: 'a\nb\nc', B: 'x\ry\r' });
+    });
+
+    it('long texts and attribute values with references and line ends decode exactly (beyond the shared scratch)', () => {
+      const unit = 'a&lt;b\r\nc\rd&#x1F600;é&amp;';
+      const decoded = 'a<b\nc\nd\u{1F600}é&';
+      for (const times of [1, 1000, 5000]) {
+        const r = op(`<A>${unit.repeat(times)}</A><B>${'x<!---->'.repeat(times)}</B><C>${'<![CDATA[y\r\n]]>'.repeat(times)}</C>`
+          + `<D xsi:type="xsd:base64Binary" q="${'\t&quot;\r\n'.repeat(times)}">aGk=</D>`) as SoapMap;
+        expect(r.A).to.equal(decoded.repeat(times));
+        expect(r.B).to.equal('x'.repeat(times));
+        expect(r.C).to.equal('y\n'.repeat(times));
+        expect(r.D).to.equal('hi');
+      }
+      // An attribute value is decoded before it is read as a type: references in it count.
+      expect(op('<A xsi:type="xsd:base&#54;4Binary">aGk=</A>')).to.deep.equal({ A: 'hi' });
+    });
+
+    it('a text of ten million CRs or references costs memory linear in its length, not a string piece per character', () => {
+      global.gc?.();
+      const before = process.memoryUsage().rss;
+      const r = op(`<A>${'\r'.repeat(5_000_000)}</A><B>${'&lt;'.repeat(1_250_000)}</B><C a="&amp;${'x'.repeat(5_000_000)}"/>`) as SoapMap;
+      expect((r.A as string).length).to.equal(5_000_000);
+      expect((r.B as string).length).to.equal(1_250_000);
+      // Concatenating pieces took ~35 bytes per character (~350 MB here); units in one array take two.
+      expect((process.memoryUsage().rss - before) / 1024 / 1024).to.be.lessThan(150);
     });
 
     it('an empty element is the empty string, not null', () => {
@@ -304,6 +343,16 @@ describe('xml-reader', () => {
       expect(op('<A xsi:type="xsd:hexBinary">48c3a4</A>')).to.deep.equal({ A: 'Hä' });
       expect(op('<A xsi:type="xsd:hexBinary">4</A><B xsi:type="xsd:hexBinary">4 8</B><C xsi:type="xsd:hexBinary">zz4g</C>'))
         .to.deep.equal({ A: '4', B: '4 8', C: '\u0000\u0004' });
+      expect(op('<A xsi:type="xsd:hexBinary">4A6b€4</A>')).to.deep.equal({ A: 'Jk€4' });
+    });
+
+    it('a long hexBinary costs memory linear in its length (it was a string per pair)', () => {
+      global.gc?.();
+      const before = process.memoryUsage().rss;
+      const r = op(`<A xsi:type="xsd:hexBinary">${'41'.repeat(5_000_000)}</A><B xsi:type="xsd:hexBinary">${'42'.repeat(10_000)}€</B>`) as SoapMap;
+      expect(r.A).to.equal('A'.repeat(5_000_000));
+      expect(r.B).to.equal(`${'B'.repeat(10_000)}€`);
+      expect((process.memoryUsage().rss - before) / 1024 / 1024).to.be.lessThan(100);   // was ~195 MiB
     });
 
     it('boolean: true/1 -> "1", false/0 -> "0", anything else is an error', () => {
@@ -625,7 +674,9 @@ describe('xml-reader', () => {
     });
 
     it('the default depth limit is 64 and the Body operation sits at depth 3', () => {
-      expect(DEFAULT_XML_LIMITS).to.deep.equal({ maxDepth: 64, maxElements: 100_000, maxAttributes: 64, maxTextLength: 10 * 1024 * 1024 });
+      expect(DEFAULT_XML_LIMITS).to.deep.equal({
+        maxDepth: 64, maxElements: 100_000, maxAttributes: 64, maxTextLength: 10 * 1024 * 1024, maxArraySize: 10_000, maxNamespaceDeclarations: 256,
+      });
       expect(() => read(env(nest(62)))).to.not.throw();
       expect(refusal(env(nest(63)))).to.equal('XML nesting depth exceeds 64');
     });
@@ -667,6 +718,89 @@ describe('xml-reader', () => {
       expect(refusal('<r><a>01234567890</a></r>', limits)).to.equal('XML text length exceeds 10 characters');
       expect(refusal('<r><a>012345<!---->67890</a></r>', limits)).to.equal('XML text length exceeds 10 characters');
       expect(refusal('<r><a>012345<![CDATA[67890]]></a></r>', limits)).to.equal('XML text length exceeds 10 characters');
+    });
+
+    it('duplicate attributes are found in linear time, also with XML_MAX_ATTRIBUTES raised far', () => {
+      const attrs = (count: number, from = 0) => Array.from({ length: count }, (_, i) => ` a${from + i}="1"`).join('');
+      const many = { ...DEFAULT_XML_LIMITS, maxAttributes: 100_000, maxElements: 100_000 };
+      const dup = `<r${attrs(20)} a7="2"/>`;
+      expect(failure(dup, 'UTF-8', many).message).to.equal(`duplicate attribute at line 1, column ${dup.indexOf(' a7="2"') + 1}, byte ${dup.indexOf(' a7="2"') + 1}`);
+      // 50,000 attributes on one element against the same number spread over elements of 10 each.
+      const one = Buffer.from(`<r${attrs(50_000)}/>`);
+      const spread = Buffer.from(`<r>${Array.from({ length: 5_000 }, (_, i) => `<e${attrs(10, i * 10)}/>`).join('')}</r>`);
+      const time = (xml: Buffer) => {
+        const t0 = process.hrtime.bigint();
+        read(xml, 'UTF-8', many);
+        return Number(process.hrtime.bigint() - t0);
+      };
+      let a = Infinity, b = Infinity;
+      for (let i = 0; i < 3; i++) { a = Math.min(a, time(one)); b = Math.min(b, time(spread)); }
+      expect(a / b, `one element ${(a / 1e6).toFixed(0)} ms, spread ${(b / 1e6).toFixed(0)} ms`).to.be.lessThan(4);
+    });
+
+    describe('namespace declarations (issue 15: each prefix lookup scanned every declaration in scope)', () => {
+      // Every level of nesting declares `perLevel` prefixes; then `leaves` elements use prefixed attributes.
+      const declarations = (levels: number, perLevel: number, leaves: number) => {
+        const decl = (d: number) => Array.from({ length: perLevel }, (_, i) => ` xmlns:p${d}_${i}="urn:x${i}"`).join('');
+        const open = Array.from({ length: levels }, (_, d) => `<n${decl(d)}>`).join('');
+        const leaf = '<e xsi:type="xsd:string" soapenc:a="1" xsi:b="2" soapenc:c="3">x</e>';
+        return env(`<Op>${open}${leaf.repeat(leaves)}${'</n>'.repeat(levels)}</Op>`);
+      };
+
+      it('in scope at once: the limit itself is allowed, one more is refused; closed elements give theirs back', () => {
+        // The envelope declares soap, soapenc, xsd and xsi.
+        const limits = { ...DEFAULT_XML_LIMITS, maxNamespaceDeclarations: 8 };
+        const four = ' xmlns:a="urn:a" xmlns:b="urn:b" xmlns:c="urn:c" xmlns:d="urn:d"';
+        expect(read(env(`<Op><A${four}/><B${four}/></Op>`), 'UTF-8', limits).body).to.deep.equal({ Op: { A: '', B: '' } });
+        expect(refusal(env(`<Op${four}><A xmlns:e="urn:e"/></Op>`), limits)).to.equal('XML namespace declarations in scope exceed 8');
+        expect(refusal(declarations(60, 64, 1))).to.equal('XML namespace declarations in scope exceed 256');
+      });
+
+      it('a lookup costs the same however many prefixes are in scope (compared with and without them)', () => {
+        const limits = { ...DEFAULT_XML_LIMITS, maxNamespaceDeclarations: 100_000 };
+        const withDecls = Buffer.from(declarations(56, 63, 20_000)), without = Buffer.from(declarations(56, 0, 20_000));
+        const time = (xml: Buffer) => {
+          const t0 = process.hrtime.bigint();
+          read(xml, 'UTF-8', limits);
+          return Number(process.hrtime.bigint() - t0);
+        };
+        // Best of three each, interleaved, so a busy machine slows both alike; a scan per lookup was ~12 times slower.
+        let a = Infinity, b = Infinity;
+        for (let i = 0; i < 3; i++) { a = Math.min(a, time(withDecls)); b = Math.min(b, time(without)); }
+        expect(a / b).to.be.lessThan(2.5);
+      });
+    });
+
+    describe('declared array sizes (issue 15: soapenc:arrayType="xsd:string[999999999]" aborted the process)', () => {
+      const arrays = (size: string, count = 1) => env(`<Op>${`<L soapenc:arrayType="xsd:string[${size}]"><i>a</i></L>`.repeat(count)}</Op>`);
+
+      it('the limit itself is padded as SOAP::Lite does, one more is refused', () => {
+        const limits = { ...DEFAULT_XML_LIMITS, maxArraySize: 5 };
+        expect(read(arrays('5'), 'UTF-8', limits).body).to.deep.equal({ Op: { L: ['a', null, null, null, null] } });
+        expect(refusal(arrays('6'), limits)).to.equal('XML array size exceeds 5');
+      });
+
+      it('a huge claim is refused at once, before anything is allocated for it', () => {
+        for (const size of ['999999999', '10000000', '99999999999999999999999']) {
+          const before = process.memoryUsage().rss;
+          const t0 = Date.now();
+          expect(refusal(env(`<SessionCreate><UserLogin soapenc:arrayType="xsd:string[${size}]"/></SessionCreate>`))).to.equal('XML array size exceeds 10000');
+          expect(Date.now() - t0).to.be.lessThan(100);
+          expect(process.memoryUsage().rss - before).to.be.lessThan(16 * 1024 * 1024);
+        }
+      });
+
+      it('padded items count as elements, so many claims within the limit cannot add up', () => {
+        // Envelope, Body, Op, then per array its element, one child and 44 padded items: two fit in 100, three do not.
+        const limits = { ...DEFAULT_XML_LIMITS, maxElements: 100, maxArraySize: 45 };
+        expect((read(arrays('45', 2), 'UTF-8', limits).body!.Op as SoapMap).L).to.have.length(2);
+        expect(refusal(arrays('45', 3), limits)).to.equal('XML element count exceeds 100');
+      });
+
+      it('a size is only a claim: [] and several dimensions are not padded', () => {
+        expect(op('<L soapenc:arrayType="xsd:string[]"><i>a</i></L>')).to.deep.equal({ L: ['a'] });
+        expect(op('<L soapenc:arrayType="xsd:string[99999,99999]"><i>a</i></L>')).to.deep.equal({ L: ['a'] });
+      });
     });
 
     it('attribute count per element, namespace declarations included', () => {
@@ -714,6 +848,18 @@ describe('xml-reader', () => {
       expect(read(xml).body).to.deep.equal({ Op: '€' });
     });
 
+    it('windows-1252: every byte of 0x80-0x9f by the WHATWG table, in memory linear in the body (it was a string per byte)', () => {
+      const high = Buffer.from(Array.from({ length: 32 }, (_, i) => 0x80 + i));
+      const mapped = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+      const xml = (text: Buffer) => Buffer.concat([Buffer.from(`${ENV_OPEN}<Op>`), text, Buffer.from(`</Op>${ENV_CLOSE}`)]);
+      expect(read(xml(high), 'windows-1252').body).to.deep.equal({ Op: mapped });
+      expect(read(xml(Buffer.concat(Array(1000).fill(high))), 'windows-1252').body).to.deep.equal({ Op: mapped.repeat(1000) });
+      global.gc?.();
+      const before = process.memoryUsage().rss;
+      expect(failure(xml(Buffer.alloc(19 * 1024 * 1024, 0x80)), 'windows-1252').message).to.equal('XML text length exceeds 10485760 characters');
+      expect((process.memoryUsage().rss - before) / 1024 / 1024).to.be.lessThan(200);   // was ~700 MiB
+    });
+
     it('ContentCharset.t: charset=iso-8859-1 reads the bytes as Latin-1 first', () => {
       const xml = (value: Buffer) => Buffer.concat([
         Buffer.from('<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:tic="http://www.otrs.org/TicketConnector/">'
@@ -738,6 +884,23 @@ describe('xml-reader', () => {
       const at = ENV_OPEN.length + 4;
       const bad = Buffer.concat([Buffer.from(`${ENV_OPEN}<Op>`), Buffer.from([0x82, 0x20]), Buffer.from(`</Op>${ENV_CLOSE}`)]);
       expect(parseError(bad, 'Shift_JIS')).to.equal(`not well-formed (invalid token) at line 1, column ${at}, byte ${at}`);
+    });
+
+    it('a bad byte is found in linear time, however far into the body (it was a binary search decoding each prefix)', () => {
+      const body = (size: number, bad: boolean) => Buffer.concat([Buffer.from(`${ENV_OPEN}<Op>`), Buffer.alloc(size, 'x'),
+        Buffer.from(bad ? [0x82, 0x20] : []), Buffer.from(`</Op>${ENV_CLOSE}`)]);
+      // Just past the first 4 KiB chunk, and near the end of a large body.
+      expect(parseError(body(5000, true), 'Shift_JIS')).to.equal(`not well-formed (invalid token) at line 1, column ${ENV_OPEN.length + 5004}, byte ${ENV_OPEN.length + 5004}`);
+      const limits = { ...DEFAULT_XML_LIMITS, maxTextLength: 20 * 1024 * 1024 };
+      const good = body(8 * 1024 * 1024, false), bad = body(8 * 1024 * 1024, true);
+      const time = (b: Buffer) => {
+        const t0 = process.hrtime.bigint();
+        try { read(b, 'Shift_JIS', limits); } catch { /* the bad one */ }
+        return Number(process.hrtime.bigint() - t0);
+      };
+      let a = Infinity, g = Infinity;
+      for (let i = 0; i < 2; i++) { a = Math.min(a, time(bad)); g = Math.min(g, time(good)); }
+      expect(a / g, `bad ${(a / 1e6).toFixed(0)} ms, good ${(g / 1e6).toFixed(0)} ms`).to.be.lessThan(8);   // measured 3-5; was 15
     });
 
     it('an unknown charset is an error', () => {

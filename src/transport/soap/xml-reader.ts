@@ -7,13 +7,22 @@
 // then one pass over it with an explicit element stack (no recursion per element, so deep input cannot
 // overflow the JS stack) builds the value of every element when it closes.
 import { isUtf8 } from 'node:buffer';
+import { endianness } from 'node:os';
 
 export type SoapValue = string | null | SoapMap | SoapValue[];
 /** Created with Object.create(null): element names such as `__proto__` are plain data keys. */
 export interface SoapMap { [name: string]: SoapValue }
-/** maxAttributes counts the attributes of one element (namespace declarations included); maxTextLength the characters of one element's text. */
-export interface XmlLimits { maxDepth: number; maxElements: number; maxAttributes: number; maxTextLength: number }
-export const DEFAULT_XML_LIMITS: XmlLimits = { maxDepth: 64, maxElements: 100_000, maxAttributes: 64, maxTextLength: 10 * 1024 * 1024 };
+/**
+ * maxAttributes counts the attributes of one element (namespace declarations included); maxTextLength the characters
+ * of one element's text; maxArraySize the size a soapenc:arrayType may declare; maxNamespaceDeclarations the
+ * namespace declarations in scope at once (an element's own and its ancestors').
+ */
+export interface XmlLimits {
+  maxDepth: number; maxElements: number; maxAttributes: number; maxTextLength: number; maxArraySize: number; maxNamespaceDeclarations: number;
+}
+export const DEFAULT_XML_LIMITS: XmlLimits = {
+  maxDepth: 64, maxElements: 100_000, maxAttributes: 64, maxTextLength: 10 * 1024 * 1024, maxArraySize: 10_000, maxNamespaceDeclarations: 256,
+};
 
 export interface ParsedEnvelope {
   soapVersion: '1.1' | '1.2';
@@ -62,6 +71,17 @@ const TYPE_TABLES = new Map<string, TypeTable>([
   [NS_ENC_11, { any: 'ur-type', simple: words(`string language anyURI uriReference ${NUMERIC} ${DATES_1999}`), base64: 'base64', undef: false }],
   [NS_ENC_12, { any: 'anyType', simple: words(`string language anyURI ${NUMERIC} ${DATES_2001}`), base64: 'base64', undef: false }],
 ]);
+
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+/** Scratch for decoding texts and attribute values, shared by every parse (each runs to its end without yielding). */
+const SHARED_UNITS = new Uint16Array(16 * 1024);
+
+/** Attributes of one element up to which duplicates are found by comparing each with those before it. */
+const ATTR_SCAN_MAX = 16;
+
+/** Namespace declarations in scope up to which a lookup scans them; beyond, it uses a map (see Parser.ns). */
+const NS_SCAN_MAX = 16;
 
 // Element kinds, xsi:type kinds and roles of a frame on the element stack.
 const K_PLAIN = 0, K_NIL = 1, K_ARRAY = 2, K_APACHE_MAP = 3;
@@ -134,6 +154,9 @@ class Fail {
 
 class Frame {
   text = '';
+  /** The text's pieces after the first (text split by comments, CDATA, PIs), joined once when the element closes. */
+  pieces: string[] | null = null;
+  textLength = 0;
   hasChild = false;
   map: SoapMap | null = null;
   multi: Set<string> | null = null;   // keys of `map` that already hold a repetition list
@@ -151,10 +174,17 @@ class Parser {
   private readonly len: number;
   private elements = 0;
   private readonly stack: Frame[] = [];
+  // Namespace declarations in scope, innermost last. A request declares a handful, which a scan finds fastest; past
+  // NS_SCAN_MAX, `ns` maps each prefix to its innermost binding, so a lookup costs the same however many are
+  // declared, and nsShadowed keeps what each declaration hid, to restore it when its element closes.
   private readonly nsPrefix: string[] = [];
   private readonly nsUri: string[] = [];
   private nsLen = 0;
+  private ns: Map<string, string> | null = null;
+  private readonly nsShadowed: Array<string | undefined> = [];
   private refLen = 0;
+  /** Scratch for a text or attribute value too long for SHARED_UNITS, reused within this parse (see decodeText). */
+  private units: Uint16Array | null = null;
   // Attributes of the start tag being read.
   private readonly aName: string[] = [];
   private readonly aPos: number[] = [];
@@ -439,41 +469,52 @@ class Parser {
   private text(start: number, stop: number, atEof: boolean): void {
     const f = this.stack[this.stack.length - 1];
     // Refused before the text is copied or decoded: one huge value must not multiply the request's memory.
-    if (stop - start + f.text.length > this.limits.maxTextLength) throw new XmlRefusedError(`XML text length exceeds ${this.limits.maxTextLength} characters`);
+    if (stop - start + f.textLength > this.limits.maxTextLength) throw new XmlRefusedError(`XML text length exceeds ${this.limits.maxTextLength} characters`);
     const seg = this.s.slice(start, stop);
     const value = TEXT_NEEDS_WORK.test(seg) ? this.decodeText(seg, start, atEof) : seg;
-    if (!f.hasChild && f.role !== R_ENVELOPE) f.text = f.text === '' ? value : f.text + value;
+    if (!f.hasChild && f.role !== R_ENVELOPE) appendText(f, value);
   }
 
+  /**
+   * References resolved and line ends normalised. Each unit is written once into `units` and the string made at the
+   * end: building it by concatenation cost a string piece per reference or CR, ~35 bytes a character.
+   */
   private decodeText(seg: string, base: number, atEof: boolean): string {
     const n = seg.length;
-    let out = '', last = 0, i = 0;
+    const u = this.unitsFor(n);
+    let w = 0, i = 0;
     while (i < n) {
       const c = seg.charCodeAt(i);
       if (c === AMP) {
-        out += seg.slice(last, i) + this.ref(base + i, base + n, atEof ? base + i : -1, -1, true);
+        w = putCodePoint(u, w, this.ref(base + i, base + n, atEof ? base + i : -1, -1, true));
         i += this.refLen;
-        last = i;
       } else if (c === CR) {
         // XML line-end normalisation: CRLF and a lone CR both become LF.
-        out += seg.slice(last, i) + '\n';
+        u[w++] = LF;
         i += seg.charCodeAt(i + 1) === LF ? 2 : 1;
-        last = i;
       } else if (c === RSQB && seg.charCodeAt(i + 1) === RSQB && seg.charCodeAt(i + 2) === GT) {
         throw new Fail(E_INVALID, base + i + 2, false);
       } else {
+        u[w++] = c;
         i++;
       }
     }
-    return last === 0 ? seg : out + seg.slice(last);
+    return unitsToString(u, w);
+  }
+
+  /** A scratch array large enough for n units (decoding never makes a text longer). */
+  private unitsFor(n: number): Uint16Array {
+    if (n <= SHARED_UNITS.length) return SHARED_UNITS;
+    if (this.units === null || this.units.length < n) this.units = new Uint16Array(Math.max(n, 2 * (this.units?.length ?? 0)));
+    return this.units;
   }
 
   /**
    * An entity or character reference at `a`, ending before `limit`; eofAt >= 0 when `limit` is the end of input.
-   * Sets refLen. With resolve=false only its syntax is checked (expat tokenises a whole start tag before it
-   * resolves attribute values).
+   * Returns its code point and sets refLen. With resolve=false only its syntax is checked (expat tokenises a whole
+   * start tag before it resolves attribute values) and -1 returned.
    */
-  private ref(a: number, limit: number, eofAt: number, tagLt: number, resolve: boolean): string {
+  private ref(a: number, limit: number, eofAt: number, tagLt: number, resolve: boolean): number {
     const s = this.s;
     // Cut off by `limit`: the end of the input (unclosed token at eofAt) or a character that cannot follow.
     const ended = (p: number): Fail => (eofAt >= 0 ? new Fail(E_UNCLOSED, eofAt, true) : new Fail(E_INVALID, p, false));
@@ -488,7 +529,7 @@ class Parser {
         p++;
         for (; p < limit; p++, digits++) {
           c = s.charCodeAt(p);
-          const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1;
+          const d = hexDigit(c);
           if (d < 0) break;
           v = v > 0x10ffff ? v : v * 16 + d;
         }
@@ -502,9 +543,9 @@ class Parser {
       if (p >= limit) throw ended(p);
       if (digits === 0 || s.charCodeAt(p) !== SEMI) throw new Fail(E_INVALID, p, false);
       this.refLen = p + 1 - a;
-      if (!resolve) return '';
+      if (!resolve) return -1;
       if (!isXmlChar(v)) throw new Fail(E_BAD_CHAR_REF, a, false);
-      return String.fromCodePoint(v);
+      return v;
     }
     if (!isNameStart(c)) throw new Fail(E_INVALID, p, false);
     p++;
@@ -512,13 +553,13 @@ class Parser {
     if (p >= limit) throw ended(p);
     if (s.charCodeAt(p) !== SEMI) throw new Fail(E_INVALID, p, false);
     this.refLen = p + 1 - a;
-    if (!resolve) return '';
+    if (!resolve) return -1;
     switch (s.slice(a + 1, p)) {
-      case 'lt': return '<';
-      case 'gt': return '>';
-      case 'amp': return '&';
-      case 'quot': return '"';
-      case 'apos': return "'";
+      case 'lt': return LT;
+      case 'gt': return GT;
+      case 'amp': return AMP;
+      case 'quot': return QUOT;
+      case 'apos': return APOS;
       // No DTD is ever read, so no other entity exists. expat reports one in an attribute at its tag.
       default: throw new Fail(E_UNDEFINED_ENTITY, tagLt >= 0 ? tagLt : a, false);
     }
@@ -534,11 +575,11 @@ class Parser {
       throw new Fail(E_UNCLOSED_CDATA, Math.max(at, start), true);
     }
     const f = this.stack[this.stack.length - 1];
-    if (close - start + f.text.length > this.limits.maxTextLength) throw new XmlRefusedError(`XML text length exceeds ${this.limits.maxTextLength} characters`);
+    if (close - start + f.textLength > this.limits.maxTextLength) throw new XmlRefusedError(`XML text length exceeds ${this.limits.maxTextLength} characters`);
     if (!f.hasChild && f.role !== R_ENVELOPE) {
       let v = this.s.slice(start, close);
       if (v.includes('\r')) v = v.replace(/\r\n?/g, '\n');
-      f.text += v;
+      appendText(f, v);
     }
     return close + 3;
   }
@@ -624,9 +665,15 @@ class Parser {
 
     // Pass 2, expat's attribute storage: duplicates, then references, attribute by attribute.
     const nsMark = this.nsLen;
+    // Comparing each name with those before it is quadratic: fine for the few an element has, a set beyond that
+    // (XML_MAX_ATTRIBUTES may be raised).
+    const seen = n > ATTR_SCAN_MAX ? new Set<string>() : null;
     for (let i = 0; i < n; i++) {
       const name = this.aName[i];
-      for (let j = 0; j < i; j++) if (this.aName[j] === name) throw new Fail(E_DUPLICATE, this.aPos[i], false);
+      if (seen === null) {
+        for (let j = 0; j < i; j++) if (this.aName[j] === name) throw new Fail(E_DUPLICATE, this.aPos[i], false);
+      } else if (seen.has(name)) throw new Fail(E_DUPLICATE, this.aPos[i], false);
+      else seen.add(name);
       const value = this.attrValue(this.aValue[i], this.aStart[i], this.aEnd[i], lt);
       this.aValue[i] = value;
       if (name.charCodeAt(0) === 0x78 && name.startsWith('xmlns')) {
@@ -686,7 +733,7 @@ class Parser {
         else if (uri !== undefined && uri !== NS_SOAP11_ENV) this.soapFail(E_SOAP_VERSION);
       }
     } else {
-      if (!parent.hasChild) { parent.hasChild = true; parent.text = ''; }
+      if (!parent.hasChild) { parent.hasChild = true; parent.text = ''; parent.pieces = null; parent.textLength = 0; }
       if (parent.role === R_ENVELOPE && local === 'Body' && !this.bodySeen) {
         role = R_BODY;
         this.bodySeen = true;
@@ -724,7 +771,11 @@ class Parser {
       if (dims === null) this.soapFail(`Unrecognized/unsupported format of arrayType attribute '${itemType}'`);
       else {
         itemType = itemType.slice(0, dims.index);
-        if (/^\d+$/.test(dims[1])) arraySize = Number(dims[1]);
+        if (/^\d+$/.test(dims[1])) {
+          // The size is the sender's claim, not a reason to allocate: refused above the limit before any child is read.
+          arraySize = Number(dims[1]);
+          if (arraySize > limits.maxArraySize) throw new XmlRefusedError(`XML array size exceeds ${limits.maxArraySize}`);
+        }
         if (kind !== K_NIL) kind = K_ARRAY;
       }
     }
@@ -748,35 +799,68 @@ class Parser {
   /** Pass 2 for one attribute value: references resolved, blanks normalised to spaces (XML 1.0 §3.3.3). */
   private attrValue(raw: string, start: number, end: number, tagLt: number): string {
     if (!ATTR_NEEDS_WORK.test(raw)) return raw;
-    let out = '';
-    for (let i = 0; i < raw.length;) {
+    const n = raw.length;
+    const u = this.unitsFor(n);
+    let w = 0;
+    for (let i = 0; i < n;) {
       const c = raw.charCodeAt(i);
       if (c === AMP) {
-        out += this.ref(start + i, end, -1, tagLt, true);
+        w = putCodePoint(u, w, this.ref(start + i, end, -1, tagLt, true));
         i += this.refLen;
       } else if (c === CR) {
-        out += ' ';
+        u[w++] = SPACE;
         i += raw.charCodeAt(i + 1) === LF ? 2 : 1;
       } else if (c === LF || c === TAB) {
-        out += ' ';
+        u[w++] = SPACE;
         i++;
       } else {
-        out += raw[i];
+        u[w++] = c;
         i++;
       }
     }
-    return out;
+    return unitsToString(u, w);
   }
 
   private bind(prefix: string, uri: string): void {
-    this.nsPrefix[this.nsLen] = prefix;
-    this.nsUri[this.nsLen] = uri;
-    this.nsLen++;
+    const max = this.limits.maxNamespaceDeclarations;
+    if (this.nsLen >= max) throw new XmlRefusedError(`XML namespace declarations in scope exceed ${max}`);
+    const i = this.nsLen++;
+    this.nsPrefix[i] = prefix;
+    this.nsUri[i] = uri;
+    if (this.ns !== null) this.mapBinding(i);
+    else if (this.nsLen > NS_SCAN_MAX) {
+      this.ns = new Map();
+      for (let j = 0; j <= i; j++) this.mapBinding(j);
+    }
+  }
+
+  private mapBinding(i: number): void {
+    const ns = this.ns!;
+    this.nsShadowed[i] = ns.get(this.nsPrefix[i]);
+    ns.set(this.nsPrefix[i], this.nsUri[i]);
+  }
+
+  /** Ends the declarations made since `mark` (the closing element's), restoring what they shadowed. */
+  private unbind(mark: number): void {
+    const ns = this.ns;
+    if (ns !== null) {
+      for (let i = this.nsLen - 1; i >= mark; i--) {
+        const shadowed = this.nsShadowed[i];
+        if (shadowed === undefined) ns.delete(this.nsPrefix[i]);
+        else ns.set(this.nsPrefix[i], shadowed);
+      }
+    }
+    this.nsLen = mark;
   }
 
   /** The namespace bound to a prefix in scope ('' = default namespace); an empty binding counts as none. */
   private lookup(prefix: string): string | undefined {
-    for (let i = this.nsLen - 1; i >= 0; i--) if (this.nsPrefix[i] === prefix) return this.nsUri[i] || undefined;
+    if (this.ns !== null) {
+      const uri = this.ns.get(prefix);
+      if (uri !== undefined) return uri || undefined;
+    } else {
+      for (let i = this.nsLen - 1; i >= 0; i--) if (this.nsPrefix[i] === prefix) return this.nsUri[i] || undefined;
+    }
     return prefix === 'xml' ? NS_XML : undefined;
   }
 
@@ -803,7 +887,7 @@ class Parser {
   /** Pops the current element, computes its value and hands it to its parent. */
   private close(): void {
     const f = this.stack.pop()!;
-    this.nsLen = f.nsMark;
+    if (this.nsLen !== f.nsMark) this.unbind(f.nsMark);
     const parent = this.stack.length > 0 ? this.stack[this.stack.length - 1] : null;
     this.quiet = f.quiet;
     const value = this.finish(f);
@@ -842,7 +926,13 @@ class Parser {
         if (f.arraySize > 0 && list.length > f.arraySize) {
           this.soapFail(`Too many elements in array. ${list.length} instead of claimed ${f.arraySize} (${f.arraySize})`);
         }
-        while (list.length < f.arraySize) list.push(null);
+        // SOAP::Lite pads to the claimed size; each padded item counts as an element, so many small claims in one
+        // request cannot add up to more values than XML_MAX_ELEMENTS.
+        if (f.arraySize > list.length) {
+          this.elements += f.arraySize - list.length;
+          if (this.elements > this.limits.maxElements) throw new XmlRefusedError(`XML element count exceeds ${this.limits.maxElements}`);
+          while (list.length < f.arraySize) list.push(null);
+        }
         return list;
       }
       case K_APACHE_MAP: return this.apacheMap(f.list);
@@ -857,7 +947,7 @@ class Parser {
         default: return null;   // xsd:string and the other simple types
       }
     }
-    const text = f.text;
+    const text = f.pieces === null ? f.text : f.pieces.join('');
     switch (f.type) {
       case T_BASE64: return bytesToText(Buffer.from(text, 'base64'));
       case T_HEX: return perlHex(text);
@@ -895,6 +985,33 @@ class Parser {
   }
 }
 
+function appendText(f: Frame, value: string): void {
+  if (f.text === '') f.text = value;
+  else if (f.pieces === null) f.pieces = [f.text, value];
+  else f.pieces.push(value);
+  f.textLength += value.length;
+}
+
+/** Writes a code point as one or two UTF-16 units at w; returns the next position. */
+function putCodePoint(u: Uint16Array, w: number, cp: number): number {
+  if (cp < 0x10000) { u[w] = cp; return w + 1; }
+  cp -= 0x10000;
+  u[w] = 0xd800 + (cp >> 10);
+  u[w + 1] = 0xdc00 + (cp & 0x3ff);
+  return w + 2;
+}
+
+/** The first n units as a string: fromCharCode for short ones (it takes its arguments on the stack), else one copy. */
+function unitsToString(u: Uint16Array, n: number): string {
+  const STEP = 8192;
+  if (n <= STEP) return String.fromCharCode.apply(null, u.subarray(0, n) as unknown as number[]);
+  // UTF-16LE is the units' own memory layout on a little-endian machine.
+  if (LITTLE_ENDIAN) return Buffer.from(u.buffer, u.byteOffset, n * 2).toString('utf16le');
+  const parts: string[] = [];
+  for (let i = 0; i < n; i += STEP) parts.push(String.fromCharCode.apply(null, u.subarray(i, Math.min(i + STEP, n)) as unknown as number[]));
+  return parts.join('');
+}
+
 /** Whether SOAP::Lite decodes an element's children: not for nil, nor for a type whose decoder reads only text. */
 function decodesChildren(f: Frame): boolean {
   if (f.kind === K_ARRAY || f.kind === K_APACHE_MAP) return true;
@@ -925,18 +1042,34 @@ function encodingStyleSupported(value: string, soapVersion: '1.1' | '1.2'): bool
   return value === '' || ENCODING_STYLES.has(value) || (soapVersion === '1.2' ? ENCODING_STYLE_12 : ENCODING_STYLE_11).test(value);
 }
 
-/** hexBinary as SOAP::Lite decodes it: each pair of letters/digits becomes one byte (read as hex up to a non-hex digit). */
+/**
+ * hexBinary as SOAP::Lite decodes it: each pair of letters/digits becomes one byte (read as hex up to a non-hex
+ * digit), other characters stay. Written into one array of units, not a string per pair.
+ */
 function perlHex(text: string): string {
-  const bytes = text.replace(/[a-zA-Z0-9]{2}/g, (pair) => {
-    let v = 0;
-    for (let i = 0; i < 2; i++) {
-      const d = parseInt(pair[i], 16);
-      if (Number.isNaN(d)) break;
-      v = v * 16 + d;
+  const n = text.length, u = new Uint16Array(n);
+  let w = 0, wide = false;
+  for (let i = 0; i < n;) {
+    const c = text.charCodeAt(i);
+    if (i + 1 < n && isAlnum(c) && isAlnum(text.charCodeAt(i + 1))) {
+      const hi = hexDigit(c), lo = hexDigit(text.charCodeAt(i + 1));
+      u[w++] = hi < 0 ? 0 : lo < 0 ? hi : hi * 16 + lo;
+      i += 2;
+    } else {
+      if (c > 0xff) wide = true;
+      u[w++] = c;
+      i++;
     }
-    return String.fromCharCode(v);
-  });
-  return /[^\x00-\xff]/.test(bytes) ? bytes : bytesToText(Buffer.from(bytes, 'latin1'));
+  }
+  return wide ? unitsToString(u, w) : bytesToText(Buffer.from(u.subarray(0, w)));
+}
+
+function isAlnum(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a);
+}
+
+function hexDigit(c: number): number {
+  return c >= 0x30 && c <= 0x39 ? c - 0x30 : (c | 0x20) >= 0x61 && (c | 0x20) <= 0x66 ? (c | 0x20) - 0x57 : -1;
 }
 
 /** Decoded binary (base64/hex) as text: UTF-8 when it is UTF-8, else byte-per-character like Perl would hold it. */
@@ -973,8 +1106,18 @@ const CP1252_LABELS = new Set(['windows-1252', 'cp1252', 'x-cp1252']);
 const CP1252_HIGH = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f'
   + '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
 
+/** Byte -> UTF-16 unit in windows-1252. */
+const CP1252_UNITS = Uint16Array.from({ length: 256 }, (_, b) => (b >= 0x80 && b <= 0x9f ? CP1252_HIGH.charCodeAt(b - 0x80) : b));
+
+/** By table into one array of units: a replace() callback per byte held ~35 bytes each (700 MB for a 19 MB body). */
 function cp1252(buf: Buffer): string {
-  return buf.toString('latin1').replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]);
+  const n = buf.length;
+  let i = 0;
+  while (i < n && (buf[i] < 0x80 || buf[i] > 0x9f)) i++;
+  if (i === n) return buf.toString('latin1');
+  const u = new Uint16Array(n);
+  for (i = 0; i < n; i++) u[i] = CP1252_UNITS[buf[i]];
+  return unitsToString(u, n);
 }
 const DECL_ENCODING = /^<\?xml[\x20\t\r\n]+version[\x20\t\r\n]*=[\x20\t\r\n]*(?:"[^"]*"|'[^']*')[\x20\t\r\n]+encoding[\x20\t\r\n]*=[\x20\t\r\n]*(?:"([^"]*)"|'([^']*)')/;
 
@@ -1053,26 +1196,37 @@ function transcode(buf: Buffer, charset: string): Decoded {
   return { ...decodeFatal(decoder, charset, buf), bom: 0, unit: 'utf8', encodingError: null };
 }
 
-/** Decodes strictly; on bad input keeps the longest decodable prefix (binary search, error path only). */
+/**
+ * Decodes strictly; on bad input keeps what decodes before the first bad byte. A decoder cannot say where it failed,
+ * so one streams the body in chunks to find the failing chunk, and a second decodes up to that chunk and then feeds
+ * it byte by byte: linear (a binary search over prefixes decoded each prefix again, seconds for a 20 MB body).
+ */
 function decodeFatal(decoder: TextDecoder, label: string, buf: Buffer): { text: string; invalidAt: number } {
   try {
     return { text: decoder.decode(buf), invalidAt: -1 };
-  } catch {
-    const fits = (len: number): string | null => {
-      try {
-        return new TextDecoder(label, { fatal: true }).decode(buf.subarray(0, len), { stream: true });
-      } catch {
-        return null;
-      }
-    };
-    let lo = 0, hi = buf.length;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >>> 1;
-      if (fits(mid) === null) hi = mid; else lo = mid;
+  } catch { /* located below */ }
+  const CHUNK = 4096, n = buf.length;
+  const probe = new TextDecoder(label, { fatal: true });
+  let failedChunk = n;
+  for (let at = 0; at < n; at += CHUNK) {
+    try {
+      probe.decode(buf.subarray(at, at + CHUNK), { stream: true });
+    } catch {
+      failedChunk = at;
+      break;
     }
-    const text = fits(lo) ?? '';
-    return { text, invalidAt: text.length };
   }
+  // No chunk failed: only the end is cut short; what decoded is kept.
+  const replay = new TextDecoder(label, { fatal: true });
+  let text = replay.decode(buf.subarray(0, failedChunk), { stream: true });
+  for (let i = failedChunk; i < Math.min(failedChunk + CHUNK, n); i++) {
+    try {
+      text += replay.decode(buf.subarray(i, i + 1), { stream: true });
+    } catch {
+      break;
+    }
+  }
+  return { text, invalidAt: text.length };
 }
 
 /** The first byte that does not start a well-formed UTF-8 sequence (RFC 3629), and whether the body just ends there. */
