@@ -153,6 +153,19 @@ describe('Authentication abuse', function () {
       expect(u / w, `median wrong ${w.toFixed(1)} ms, unknown ${u.toFixed(1)} ms`).to.be.within(0.6, 1.6);
       expect(u).to.be.above(5);
     });
+
+    it('refuse a login longer than any account can have, whatever it starts with, with the same answer', async () => {
+      // Cut to bound its cost (a 10 MB login was digested several times by the throttle); the cut must not let
+      // the start of the login name an account.
+      const agent = (login: string) => `<UserLogin>${login}</UserLogin><Password>DemoAgent1!</Password>`;
+      const long = await call(server.endpoint, 'SessionCreate', agent(`demo-agent${'x'.repeat(2 * 1024 * 1024)}`));
+      const padded = await call(server.endpoint, 'SessionCreate', agent(`${'demo-agent'.padEnd(401, ' ')}`));
+      const wrong = await call(server.endpoint, 'SessionCreate', agent('ghost'));
+      expect(long.res.text).to.equal(wrong.res.text);
+      expect(padded.res.text).to.equal(wrong.res.text);
+      expect(long.data.Error.ErrorCode).to.equal('SessionCreate.AuthFail');
+      expect((await call(server.endpoint, 'SessionCreate', agent('demo-agent'))).data.SessionID).to.match(/^[A-Za-z0-9]{32}$/);
+    });
   });
 
   describe('session IDs and access tokens', () => {

@@ -37,6 +37,14 @@ interface AccountStore<Id> {
 /** Where a login attempt comes from: the address is what the failure counters are keyed by. */
 export interface LoginClient { remoteAddress: string }
 
+/**
+ * Logins are at most 200 characters (users.login, customer_user.login; UserAdd and CustomerUserCreate check it),
+ * at most 400 UTF-16 units, so a longer one names no account however it ends; cut to one unit more it still names
+ * none, and a 10 MB login costs its lookup, throttle digests and log line no more than a short one.
+ */
+const LOGIN_MAX_UNITS = 400;
+const boundedLogin = (login: string) => (login.length > LOGIN_MAX_UNITS ? login.slice(0, LOGIN_MAX_UNITS + 1) : login);
+
 export class Auth {
   private readonly throttle: LoginThrottle;
   /** Attempts of this process being checked, by client address (throttled: what a refused attempt waits for). */
@@ -49,6 +57,7 @@ export class Auth {
 
   /** Agent login (Auth/DB.pm): only valid agents. */
   agent(login: string, password: string, client: LoginClient): Promise<AuthenticatedUser | null> {
+    login = boundedLogin(login);
     return this.throttled('agent', login, client, (repos) => repos.userByLogin(login), async (user) => {
       const store: AccountStore<number> = {
         preferences: (repos, id) => repos.userPreferences(id),
@@ -66,6 +75,7 @@ export class Auth {
 
   /** Customer login (CustomerAuth/DB.pm): the account must be valid afterwards. */
   customer(login: string, password: string, client: LoginClient): Promise<AuthenticatedUser | null> {
+    login = boundedLogin(login);
     return this.throttled('customer', login, client, (repos) => repos.customerUserByLogin(login), async (user) => {
       const store: AccountStore<string> = {
         preferences: (repos, id) => repos.customerPreferences(id),

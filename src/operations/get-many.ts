@@ -83,6 +83,9 @@ export async function readMany<K, R extends ResponseData>(s: Services, get: GetM
       return false;
     });
     if (tooLarge) return undefined;
+    // The next part waits for the event loop's next turn: read units that follow each other in promise callbacks
+    // would otherwise run back to back, and the requests waiting on their sockets only after the last.
+    if (next < get.keys.length) await new Promise((resolve) => setImmediate(resolve));
   }
   return records;
 }
