@@ -53,9 +53,10 @@ export class Provider {
     const started = process.hrtime.bigint();
     const log = this.log.child({ reqId: requestId(req) });
     const entry: RequestEntry = {};
+    // Status 0: nothing was written (the connection closed, as OTRS closes it for an unknown web service).
     res.once('close', () => {
       log.info('request', {
-        method: req.method, path: (req.url ?? '').split('?')[0], ...entry, status: res.statusCode,
+        method: req.method, path: (req.url ?? '').split('?')[0], ...entry, status: res.headersSent ? res.statusCode : 0,
         ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000, client: req.socket.remoteAddress, complete: res.writableFinished,
       });
     });

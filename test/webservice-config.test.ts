@@ -162,6 +162,10 @@ describe('The default web service for clients of OTRS\'s and Znuny\'s own sample
     expect(warnings[0].level).to.equal('warn');
     expect(warnings[0].msg).to.equal('ProviderRequestReceive: no valid web service GenericTicketConnectorREST; valid are: '
       + 'GenericTicketConnectorSOAP (ID 1), GenericTicketConnector (alias of GenericTicketConnectorSOAP)');
+    // Its request line says nothing was sent (status 0), not the 200 Node presets.
+    const requests = await logLines(server, /^request$/, 3, (l) => l.path === '/otrs/nph-genericinterface.pl/Webservice/GenericTicketConnectorREST');
+    expect(requests.length).to.be.at.least(3);
+    expect(requests.map((l) => l.status)).to.deep.equal(requests.map(() => 0));
   });
 
   it('remembers a bounded number of unknown names: past UNKNOWN_NAME_WARN_MAX_NAMES new names are not logged', async () => {
