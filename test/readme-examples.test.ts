@@ -1,7 +1,7 @@
-// The README's examples work as printed (issue 15): every request example in README.md is sent, in README order,
-// to one fresh demo server, and its answer must match the example's answer.
+// The documented examples work as printed: every request example in README.md, then in docs/operations.md, is
+// sent in that order to one fresh demo server, and its answer must match the example's answer.
 //
-// The convention the README keeps (stated in a comment at the top of its operations section too):
+// The convention both files keep (stated in a comment at the top of docs/operations.md too):
 // - In a ```xml block, a request is a line that starts with `<Op xmlns="http://www.otrs.org/TicketConnector/">`
 //   (Op not ending in `Response`), up to the line that closes `</Op>`. A fragment without that namespace
 //   declaration (`<Licence>…`) is an illustration, not a request.
@@ -13,7 +13,7 @@
 //   written out (32 characters) is the one the last SessionCreate example answered.
 // - `…` in an answer elides; every other `<Name>text</Name>` leaf shown in an answer must be in the real answer
 //   (SessionID and AccessToken, generated, excepted). `<!-- -->` comments are not part of an example.
-// - The ```perl block is run with its endpoint replaced by the test server's; its last answer must have no Error.
+// - The README's ```perl block is run with its endpoint replaced by the test server's; its last answer must have no Error.
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -23,20 +23,23 @@ import { envelope, NS, post } from './support/soap.js';
 import { WITHOUT_PROXY } from './support/client-run.js';
 import { customerUserState, fieldValues, preferenceValues } from './support/state.js';
 
-interface Example { operation: string; request: string; answer?: string; line: number }
+interface Example { operation: string; request: string; answer?: string; where: string }
 
-const README = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+/** The files whose examples run, in this order, against the one server. */
+const DOCUMENTS = ['README.md', join('docs', 'operations.md')].map((file) => ({ file, text: readFileSync(join(projectRoot, file), 'utf8') }));
 const GENERATED = new Set(['SessionID', 'AccessToken']);
 
-/** The fenced blocks of one language, with the README line each starts on. */
-function blocks(language: string): Array<{ text: string; line: number }> {
-  const found: Array<{ text: string; line: number }> = [];
-  const lines = README.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i].trim() !== '```' + language) continue;
-    const start = i + 1;
-    while (++i < lines.length && lines[i].trim() !== '```');
-    found.push({ text: lines.slice(start, i).join('\n'), line: start + 1 });
+/** The fenced blocks of one language, in document order, with the file and line each starts on. */
+function blocks(language: string): Array<{ text: string; file: string; line: number }> {
+  const found: Array<{ text: string; file: string; line: number }> = [];
+  for (const { file, text } of DOCUMENTS) {
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      if (lines[i].trim() !== '```' + language) continue;
+      const start = i + 1;
+      while (++i < lines.length && lines[i].trim() !== '```');
+      found.push({ text: lines.slice(start, i).join('\n'), file, line: start + 1 });
+    }
   }
   return found;
 }
@@ -57,12 +60,12 @@ function examples(): Example[] {
       while (!closed(lines[i]) && i + 1 < lines.length) i++;
       const text = lines.slice(start, i + 1).join('\n').trim();
       if (!isAnswer) {
-        pending = { operation: name, request: text, line: block.line + start };
+        pending = { operation: name, request: text, where: `${block.file} line ${block.line + start}` };
         out.push(pending);
       } else {
         const operation = name.slice(0, -'Response'.length);
         expect(pending && pending.operation === operation && pending.answer === undefined,
-          `README line ${block.line + start}: the answer ${name} follows no request of ${operation}`).to.equal(true);
+          `${block.file} line ${block.line + start}: the answer ${name} follows no request of ${operation}`).to.equal(true);
         pending!.answer = text;
       }
     }
@@ -75,7 +78,7 @@ function body(example: Example, session: string, lastCreated: string | undefined
   const inner = example.request.replace(new RegExp(`^<${example.operation} xmlns="[^"]*">`), '').replace(new RegExp(`</${example.operation}>$`), '');
   return inner.replace(/<SessionID>([^<]*)<\/SessionID>/g, (_, id: string) => {
     if (id === '…') return `<SessionID>${session}</SessionID>`;
-    expect(lastCreated, `${example.operation} at README line ${example.line} names a SessionID no SessionCreate example made`).to.be.a('string');
+    expect(lastCreated, `${example.operation} at ${example.where} names a SessionID no SessionCreate example made`).to.be.a('string');
     return `<SessionID>${lastCreated}</SessionID>`;
   });
 }
@@ -87,7 +90,7 @@ function shownLeaves(answer: string): string[] {
     .map(([leaf]) => leaf);
 }
 
-describe('The README examples, as printed, against a fresh demo server', function () {
+describe('The README and docs/operations.md examples, as printed, against a fresh demo server', function () {
   this.timeout(60_000);
   let server: RunningServer;
   let session: string;
@@ -104,10 +107,10 @@ describe('The README examples, as printed, against a fresh demo server', functio
     expect(all.filter((e) => e.answer && /<ErrorCode>/.test(e.answer)).length, 'examples that show an error').to.be.at.least(2);
   });
 
-  it('answers every request example as its example shows, in README order', async () => {
+  it('answers every request example as its example shows, in document order', async () => {
     let lastCreated: string | undefined;
     for (const example of examples()) {
-      const where = `${example.operation} at README line ${example.line}`;
+      const where = `${example.operation} at ${example.where}`;
       const res = await post(server.endpoint, envelope(example.operation, body(example, session, lastCreated)), { SOAPAction: `"${NS}#${example.operation}"` });
       expect(res.status, `${where}: ${res.text}`).to.equal(200);
       const code = /<ErrorCode>([^<]*)<\/ErrorCode>/.exec(res.text)?.[1];
@@ -119,7 +122,7 @@ describe('The README examples, as printed, against a fresh demo server', functio
   });
 
   it('runs the Perl example as printed', async () => {
-    const [perl] = blocks('perl');
+    const [perl] = blocks('perl').filter((b) => b.file === 'README.md');
     expect(perl, 'the README has a perl block').to.be.an('object');
     const script = perl.text.replace(/'http:\/\/localhost:8080\/[^']*'/, `'${server.endpoint}'`)
       + "\nprint defined $som->valueof('//ErrorCode') ? 'Error ' . $som->valueof('//ErrorCode') : 'ID ' . $som->valueof('//ID');\n";

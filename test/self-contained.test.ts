@@ -1,4 +1,4 @@
-// The repository stands alone (issue 15): a clone with nothing beside it builds, tests and benchmarks. So no file
+// The repository stands alone: a clone with nothing beside it builds, tests and benchmarks. So no file
 // of the folders that make up the product or its tests may name the research folder that lived next to the
 // checkout during development, and the served WSDL cites no file the repository does not have. This file names
 // the patterns, so it is the one file not scanned.
@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { startServer, projectRoot } from './support/server.js';
 
-const SCANNED = ['src', 'test', 'bench', '.ci', 'wsdl', 'README.md', 'package.json', 'tsconfig.json', '.mocharc.json'];
+const SCANNED = ['src', 'test', 'bench', '.ci', 'wsdl', 'README.md', 'docs', 'package.json', 'tsconfig.json', '.mocharc.json'];
 /** Generated or local-only: not part of a checkout. */
 const SKIPPED = new Set(['node_modules', 'dist', 'var', 'data']);
 const OUTSIDE = ['../shared', 'shared/research', '/work/shared'];
@@ -22,7 +22,7 @@ function* files(path: string): Generator<string> {
 }
 
 describe('The repository stands alone', function () {
-  it('names no folder outside the checkout in src, test, bench, .ci, wsdl or the README', () => {
+  it('names no folder outside the checkout in src, test, bench, .ci, wsdl, the README or docs', () => {
     const offenders: string[] = [];
     let scanned = 0;
     for (const top of SCANNED) {
@@ -38,11 +38,18 @@ describe('The repository stands alone', function () {
     expect(offenders).to.deep.equal([]);
   });
 
+  it('names no internal issue numbers in the README or docs/', () => {
+    const documents = [join(projectRoot, 'README.md'), ...files(join(projectRoot, 'docs'))];
+    expect(documents.length, 'the README and the docs').to.be.above(5);
+    const offenders = documents.flatMap((file) => (readFileSync(file, 'utf8').match(/\bissues? \d+(?:\.\d+)?/gi) ?? []).map((m) => `${relative(projectRoot, file)}: ${m}`));
+    expect(offenders).to.deep.equal([]);
+  });
+
   it('has the golden captures the replay test reads inside the repository', () => {
     const dir = join(projectRoot, 'test', 'fixtures', 'znuny-golden');
     const responses = readdirSync(dir).filter((f) => f.endsWith('.response.txt'));
     expect(responses.length).to.be.at.least(25);
-    expect(existsSync(join(dir, 'throughput-wrk.txt')), 'the throughput figures the README cites').to.equal(true);
+    expect(existsSync(join(dir, 'throughput-wrk.txt')), 'the throughput figures docs/performance.md cites').to.equal(true);
   });
 
   it('serves a WSDL that cites no document the repository lacks', async () => {
