@@ -1,5 +1,5 @@
 // Configuration: environment variables, optionally a JSON file named by CONFIG_FILE (same keys). Every limit
-// has a safe default here, and the README's table lists them all.
+// has a safe default here, and docs/configuration.md lists them all.
 import type { LicenceModule } from './domain/User.js';
 import { readFileSync } from 'node:fs';
 import type { LoginThrottleConfig } from './domain/LoginThrottle.js';

@@ -3,7 +3,7 @@
 // and the client calls the server through the generated port (wrapper style, Holders for the outputs). The script
 // test/clients/java/run.sh does all three steps and prints one JSON document with what the stub returned for every
 // call, the HTTP status and the RI transport's dump of each exchange; this file checks it against the contract
-// (README: CustomerUserUpdate, errors) and against the stored state.
+// (docs/operations.md: CustomerUserUpdate, errors) and against the stored state.
 //
 // What only a generated Java client exercises: the WSDL must compile with wsimport/xjc (the CustomerUser record is
 // a repeated choice of named fields plus a lax wildcard), the soapAction and element qualification come from the

@@ -3,7 +3,7 @@
 // written like the OTRS sample otrs.SOAPRequest.pl (uri/proxy/SOAP::Data/call, xsi:type on every value, base64
 // auto-typing of non-ASCII strings, the add-on's nested CustomerCompany{...} and CustomerUser{...} forms for the
 // aliases and for a rename); it prints one JSON document with what SOAP::Lite saw for every call, and this file
-// checks it against the README's contract (CustomerUserCreate/Add, CustomerUserGet, CustomerUserSearch, the
+// checks it against the contract in docs/operations.md (CustomerUserCreate/Add, CustomerUserGet, CustomerUserSearch, the
 // CustomerCompany operations, account lifecycle) and against the stored state.
 //
 // The day and the checks the zeep client shares are in support/customer-admin-scenario.ts; what SOAP::Lite sends

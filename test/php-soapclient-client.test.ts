@@ -5,7 +5,7 @@
 //             tubssz/otrs-web-service-client: every value carries xsi:type, associative arrays go out as Apache
 //             Maps (xmlns:ns2="http://xml.apache.org/xml-soap") and lists as SOAP-ENC arrays, SOAPAction "uri#Op".
 // It prints one JSON document with what SoapClient returned for every call, the record as the integrator reads it,
-// the HTTP status, the SOAPAction and the request envelope; this file checks that against the contract (README:
+// the HTTP status, the SOAPAction and the request envelope; this file checks that against the contract (docs/operations.md:
 // CustomerUserUpdate, errors, the xsi:type/Map/soapenc:Array decoding deviation) and against the stored state.
 import { expect } from 'chai';
 import { join } from 'node:path';

@@ -2,7 +2,7 @@
 // server serves, and the client calls client.service.<Operation>(**fields) with plain dicts and lists. The script
 // is test/clients/python/otrs_customer_user_update.py (Debian python3-zeep, run with the system /usr/bin/python3);
 // it prints one JSON document with what zeep returned for every call, the HTTP status, the SOAPAction and the request
-// envelope, and this file checks that against the contract (README: CustomerUserUpdate, errors) and the stored state.
+// envelope, and this file checks that against the contract (docs/operations.md: CustomerUserUpdate, errors) and the stored state.
 //
 // What only zeep exercises: its strict XSD binding of requests and responses (zeep refuses elements the WSDL does
 // not allow), the WSDL's soapAction and element qualification, and the CustomerUser record declared as a repeated

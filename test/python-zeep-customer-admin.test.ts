@@ -2,8 +2,8 @@
 // contract document says, with the error codes it lists"). The client is test/clients/python/otrs_customer_admin.py:
 // zeep.Client(<endpoint>?wsdl), then client.service.<Operation>(**fields) with plain dicts and lists (Debian
 // python3-zeep, run with the system /usr/bin/python3). It prints one JSON document with what zeep returned for every
-// call, the HTTP status, the SOAPAction and the request envelope, and this file checks that against the README's
-// contract (CustomerUserCreate/Add, CustomerUserGet, CustomerUserSearch, CustomerCompany operations, account
+// call, the HTTP status, the SOAPAction and the request envelope, and this file checks that against the contract in
+// docs/operations.md (CustomerUserCreate/Add, CustomerUserGet, CustomerUserSearch, CustomerCompany operations, account
 // lifecycle) and against the stored state.
 //
 // What only zeep exercises here: the served WSDL's description of every new operation, bound strictly both ways

@@ -221,7 +221,7 @@ export class Auth {
 }
 
 /**
- * What an account change does to the account's sessions and access tokens (README "Sessions and access
+ * What an account change does to the account's sessions and access tokens (docs/operations.md "Sessions and access
  * tokens"): a password set or removed, the end of its validity (invalid, invalid-temporarily, retired) or a
  * customer user's new login (sessions name customers by login) ends them all, the caller's own included. The
  * deletions are part of the change's unit of work, and every instance forgets what it cached of them.

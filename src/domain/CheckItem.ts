@@ -1,7 +1,7 @@
 // E-mail address check as OTRS's CheckItem::CheckEmail does it (contracts §6.9): a configured always-valid
 // pattern passes at once; otherwise RFC 5322 addr-spec syntax (what Email::Valid checks), no "..", no ".@",
 // and finally the configured invalid pattern (by default @example.com and the like are refused).
-// The MX lookup OTRS also does is left out: this server may run without DNS (README).
+// The MX lookup OTRS also does is left out: this server may run without DNS (docs/deviations.md).
 
 export interface EmailCheckConfig { checkEmailAddresses: boolean; checkEmailValidAddress: string; checkEmailInvalidAddress: string }
 

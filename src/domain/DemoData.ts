@@ -1,5 +1,5 @@
 // Demo data for a first start on an empty database (README): one agent, one company, two customer users and
-// two customer-user dynamic fields, plus what the README's examples use: the role `Support` and `night-shift`, an
+// two customer-user dynamic fields, plus what the examples of docs/operations.md use: the role `Support` and `night-shift`, an
 // agent as an OTRS import leaves it (no password yet, invalid) whose times lie across a daylight-saving change.
 // The passwords are printed by the start command and stored hashed.
 import type { Storage } from '../storage/database.js';

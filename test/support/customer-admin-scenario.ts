@@ -19,7 +19,7 @@ import { runBetweenDumps, WITHOUT_PROXY, type DumpedRun } from './client-run.js'
 const SETUP = ['CompanyCreate', 'CompanyAdd', 'UserCreate', 'UserCreateDraft', 'UserAdd'];
 const LOOKUPS = ['UserSearch', 'UserSearchSorted', 'UserSearchValid', 'UserSearchNone', 'UserGet', 'CompanySearch', 'CompanySearchDefaultOrder', 'CompanyGet'];
 const LIFECYCLE = ['UserDeactivate', 'UserActivate'];
-/** Each failing step and the exact Error block the README's error lists promise for it. */
+/** Each failing step and the exact Error block the error lists of docs/operations.md promise for it. */
 const ERRORS: Array<[step: string, ErrorCode: string, ErrorMessage: string]> = [
   ['ErrorMissingParameter', 'CustomerUserCreate.MissingParameter', 'CustomerUserCreate: UserEmail parameter is missing!'],
   ['ErrorLoginInUse', 'CustomerUserAdd.LoginInUse', "CustomerUserAdd: A customer user with the login 'GLOBEX.HANK' already exists!"],
