@@ -59,9 +59,9 @@ export async function customerCompanyGet(repos: Repositories, customerId: string
   rec.ChangeTime = row.change_time;
   rec.ChangeBy = row.change_by;
   if (dynamicFields) {
-    const fields = await repos.dynamicFieldsOf(OBJECT_TYPE);
+    const fields = await repos.dynamicFields.ofType(OBJECT_TYPE);
     if (fields.length > 0) {
-      const values = recordValues(await repos.dynamicFieldValues(OBJECT_TYPE, row.customer_id));
+      const values = recordValues(await repos.dynamicFields.values(OBJECT_TYPE, row.customer_id));
       rec.DynamicField = fields.map((f) => ({ Name: f.name, Value: values(f) }));
     }
   }
@@ -104,7 +104,7 @@ export async function customerCompanyCreate(repos: Repositories, req: CustomerCo
     customer_id: req.CustomerID, name: req.fields.CustomerCompanyName, street: null, zip: null, city: null, country: null, url: null, comments: null,
     ...columns, valid_id: req.ValidID, create_time: now, create_by: changedBy, change_time: now, change_by: changedBy,
   });
-  await repos.setDynamicFieldValues(OBJECT_TYPE, req.CustomerID, fieldUpdates);
+  await repos.dynamicFields.setValues(OBJECT_TYPE, req.CustomerID, fieldUpdates);
   return req.CustomerID;
 }
 
@@ -141,9 +141,9 @@ export async function customerCompanyUpdate(repos: Repositories, req: CustomerCo
   await repos.customerCompanies.update(row.customer_id, { ...changes, change_time: now, change_by: changedBy });
   if (newId !== row.customer_id) {
     await repos.customerCompanies.moveCustomerUsers(row.customer_id, newId, now, changedBy);
-    await repos.renameDynamicFieldObject(OBJECT_TYPE, row.customer_id, newId);
+    await repos.dynamicFields.renameObject(OBJECT_TYPE, row.customer_id, newId);
   }
-  await repos.setDynamicFieldValues(OBJECT_TYPE, newId, fieldUpdates);
+  await repos.dynamicFields.setValues(OBJECT_TYPE, newId, fieldUpdates);
   return newId;
 }
 

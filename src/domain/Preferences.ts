@@ -11,6 +11,6 @@ import type { AuthenticatedUser } from './Auth.js';
  */
 export async function preferredTimeZone(storage: Storage, user: AuthenticatedUser): Promise<string | undefined> {
   const zone = await storage.readCached((caches) => caches.timeZones.peek(timeZoneKey(user.UserType, user.UserID)),
-    (repos) => repos.timeZoneOf(user.UserType, user.UserID));
+    (repos) => repos.preferences.timeZoneOf(user.UserType, user.UserID));
   return zone ? canonicalTimeZone(zone) : undefined;
 }
