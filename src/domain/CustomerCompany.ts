@@ -23,6 +23,7 @@ export const CUSTOMER_COMPANY_MAP = {
   CustomerCompanyComment: { column: 'comments', max: 250, required: false },
 } as const;
 export type CustomerCompanyField = keyof typeof CUSTOMER_COMPANY_MAP;
+const CUSTOMER_COMPANY_FIELDS = Object.keys(CUSTOMER_COMPANY_MAP) as CustomerCompanyField[];
 
 /** customer_company.customer_id is varchar(150). */
 const CUSTOMER_ID_MAX = 150;
@@ -38,7 +39,7 @@ export type CustomerCompanyPolicy = DynamicFieldPolicy;
  */
 export function companyFields(row: CustomerCompanyRow): Record<string, string> {
   const rec: Record<string, string> = { CustomerID: row.customer_id };
-  for (const [key, spec] of Object.entries(CUSTOMER_COMPANY_MAP)) rec[key] = (row as unknown as Record<string, string | null>)[spec.column] ?? '';
+  for (const key of CUSTOMER_COMPANY_FIELDS) rec[key] = row[CUSTOMER_COMPANY_MAP[key].column] ?? '';
   rec.CompanyString = `${row.customer_id} ${row.name}`;
   return rec;
 }

@@ -32,6 +32,12 @@ export const CUSTOMER_USER_MAP = {
   UserComment: { column: 'comments', max: 250, required: false },
 } as const;
 export type CustomerUserField = keyof typeof CUSTOMER_USER_MAP;
+const CUSTOMER_USER_FIELDS = Object.keys(CUSTOMER_USER_MAP) as CustomerUserField[];
+
+/** The columns CUSTOMER_USER_NAME_FIELDS may name (config.ts checks the setting against the same list). */
+const NAME_COLUMNS = new Set(['title', 'first_name', 'last_name', 'login', 'email', 'customer_id'] as const);
+type NameColumn = typeof NAME_COLUMNS extends Set<infer C> ? C : never;
+const isNameColumn = (c: string): c is NameColumn => NAME_COLUMNS.has(c as NameColumn);
 
 /** Keys that are part of the record itself and can never be set as preferences (CustomerUser/Preferences/DB.pm), plus the password bookkeeping. */
 const PROTECTED_PREFERENCES = new Set([
@@ -67,9 +73,7 @@ async function buildRecord(repos: Repositories, row: CustomerUserRow, opts: Reco
     Object.assign(rec, companyFields(company));
     rec.CustomerCompanyValidID = company.valid_id;
   }
-  for (const [key, spec] of Object.entries(CUSTOMER_USER_MAP)) {
-    rec[key] = (row as unknown as Record<string, string | null>)[spec.column] ?? '';
-  }
+  for (const key of CUSTOMER_USER_FIELDS) rec[key] = row[CUSTOMER_USER_MAP[key].column] ?? '';
   rec.UserLogin = row.login;
   rec.UserID = row.login;
   // The OTRS 8 CustomerUserCreate answer carries the login under this name too (contracts §3.1).
@@ -81,7 +85,12 @@ async function buildRecord(repos: Repositories, row: CustomerUserRow, opts: Reco
   rec.ChangeTime = row.change_time;
   rec.ChangeBy = row.change_by;
   // CustomerUserNameFields (default title, first_name, last_name), joined by one space; the title is included.
-  rec.UserFullname = opts.customerUserNameFields.map((c) => (row as unknown as Record<string, string | null>)[c]).filter((v) => v).join(' ');
+  let fullname = '';
+  for (const c of opts.customerUserNameFields) {
+    const v = isNameColumn(c) ? row[c] : '';
+    if (v) fullname = fullname ? `${fullname} ${v}` : v;
+  }
+  rec.UserFullname = fullname;
   // CustomerUserListFields [first_name, last_name, email]: a trailing address becomes "Name" <address>.
   const names = [row.first_name, row.last_name].filter((v) => v).join(' ');
   rec.UserMailString = row.email ? (names ? `"${names}" <${row.email}>` : row.email) : names;
