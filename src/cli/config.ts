@@ -34,7 +34,7 @@ async function check(args: string[], io: Output): Promise<void> {
       return;
     }
     const [agents, validAgents, customerUsers] = await storage.read(async (repos) =>
-      [(await repos.countUsers()) - 1, await repos.countValidUsers(), await repos.countValidCustomerUsers()]);
+      [(await repos.agents.count()) - 1, await repos.agents.countValid(), await repos.customerUsers.countValid()]);
     io.out(`Database: ${where} (${engine}, ${kind}): `
       + `${Math.max(0, agents)} agents (${validAgents} valid), ${customerUsers} valid customer users`);
     if (agents <= 0) io.out('  No agent yet: create one with  otrs-gi user add --user-name ... --group admin --group users');

@@ -54,7 +54,7 @@ async function add(args: string[], io: Output): Promise<void> {
 async function setPassword(args: string[], io: Output): Promise<void> {
   const { login, password, config } = await setPasswordRequest(args, io);
   await withStorage(config, async (storage, passwords) => {
-    const row = await storage.read((repos) => repos.userByLogin(login));
+    const row = await storage.read((repos) => repos.agents.byLogin(login));
     if (!row || row.id === SYSTEM_USER) throw new CliError(`no agent has the login ${login}`);
     const hash = await newPasswordHash(password, passwords);
     await storage.transaction((repos) => userUpdate(repos, { UserID: row.id, preferences: {}, UserPassword: password, callerMayApprove: false },

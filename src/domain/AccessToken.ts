@@ -26,8 +26,8 @@ export class AccessTokens {
     if (this.key) return this.key;
     const t = dbTimestamp();
     const stored = await this.storage.transaction(async (repos) => {
-      await repos.insertSystemData(KEY_NAME, randomBytes(32).toString('base64'), { create_time: t, create_by: 1, change_time: t, change_by: 1 });
-      return repos.systemData(KEY_NAME);
+      await repos.systemData.insert(KEY_NAME, randomBytes(32).toString('base64'), { create_time: t, create_by: 1, change_time: t, change_by: 1 });
+      return repos.systemData.get(KEY_NAME);
     });
     this.key = Buffer.from(stored!, 'base64');
     return this.key;
@@ -38,7 +38,7 @@ export class AccessTokens {
     const now = Math.floor(Date.now() / 1000);
     const expires = now + this.cfg.accessTokenMaxTime;
     const uuid = randomUUID();
-    await this.storage.transaction((repos) => repos.insertAccessToken({
+    await this.storage.transaction((repos) => repos.accessTokens.insert({
       uuid, user_id: String(user.UserID), user_type: user.UserType,
       create_time: dbTimestamp(new Date(now * 1000)), expires_time: dbTimestamp(new Date(expires * 1000)), remote_addr: client.remoteAddress,
     }));
@@ -70,7 +70,7 @@ export class AccessTokens {
     const claims = await this.claims(token);
     if (!claims || claims.exp <= Date.now() / 1000) return undefined;
     return this.storage.read(async (repos): Promise<AuthenticatedUser | undefined> => {
-      const row = await repos.accessToken(claims.jti);
+      const row = await repos.accessTokens.get(claims.jti);
       if (!row) return undefined;
       if (this.cfg.accessTokenCheckRemoteIP && row.remote_addr !== client.remoteAddress) return undefined;
       const type = row.user_type === 'User' ? 'User' : 'Customer';
@@ -87,13 +87,13 @@ export class AccessTokens {
   async owner(token: string): Promise<{ UserType: 'User' | 'Customer'; UserID: string } | 'forged' | undefined> {
     const claims = await this.claims(token);
     if (!claims) return 'forged';
-    const row = await this.storage.read((repos) => repos.accessToken(claims.jti));
+    const row = await this.storage.read((repos) => repos.accessTokens.get(claims.jti));
     return row ? { UserType: row.user_type === 'User' ? 'User' : 'Customer', UserID: row.user_id } : undefined;
   }
 
   /** Revokes a token this server signed (SessionRemove); a token whose signature does not verify revokes nothing. */
   async revoke(token: string): Promise<void> {
     const claims = await this.claims(token);
-    if (claims) await this.storage.transaction((repos) => repos.deleteAccessToken(claims.jti));
+    if (claims) await this.storage.transaction((repos) => repos.accessTokens.delete(claims.jti));
   }
 }

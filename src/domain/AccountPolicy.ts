@@ -62,7 +62,7 @@ export type LicencePool = 'customer user' | 'agent';
 /** Making one more account valid must stay within the pool; `max` 0 means no limit. */
 export async function checkLicence(repos: Repositories, pool: LicencePool, max: number): Promise<void> {
   if (max <= 0) return;
-  const inUse = pool === 'customer user' ? await repos.countValidCustomerUsers() : await repos.countValidUsers();
+  const inUse = pool === 'customer user' ? await repos.customerUsers.countValid() : await repos.agents.countValid();
   if (inUse >= max) {
     throw new DomainError('LicenceExceeded', `${inUse} of ${max} ${pool} licences are in use: make another ${pool} invalid first!`);
   }

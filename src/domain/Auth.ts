@@ -58,13 +58,13 @@ export class Auth {
   /** Agent login (Auth/DB.pm): only valid agents. */
   agent(login: string, password: string, client: LoginClient): Promise<AuthenticatedUser | null> {
     login = boundedLogin(login);
-    return this.throttled('agent', login, client, (repos) => repos.userByLogin(login), async (user) => {
+    return this.throttled('agent', login, client, (repos) => repos.agents.byLogin(login), async (user) => {
       const store: AccountStore<number> = {
-        preferences: (repos, id) => repos.userPreferences(id),
-        setPreference: (repos, id, key, value) => repos.setUserPreference(id, key, value),
-        setPassword: (repos, rowId, pw) => repos.updateUserPassword(rowId, pw),
+        preferences: (repos, id) => repos.preferences.user(id),
+        setPreference: (repos, id, key, value) => repos.preferences.setUser(id, key, value),
+        setPassword: (repos, rowId, pw) => repos.agents.updatePassword(rowId, pw),
         lockTemporarily: async (repos, rowId) => {
-          await repos.setUserValidId(rowId, 3);
+          await repos.agents.setValidId(rowId, 3);
           await endSessions(repos, 'User', rowId);
         },
       };
@@ -76,13 +76,13 @@ export class Auth {
   /** Customer login (CustomerAuth/DB.pm): the account must be valid afterwards. */
   customer(login: string, password: string, client: LoginClient): Promise<AuthenticatedUser | null> {
     login = boundedLogin(login);
-    return this.throttled('customer', login, client, (repos) => repos.customerUserByLogin(login), async (user) => {
+    return this.throttled('customer', login, client, (repos) => repos.customerUsers.byLogin(login), async (user) => {
       const store: AccountStore<string> = {
-        preferences: (repos, id) => repos.customerPreferences(id),
-        setPreference: (repos, id, key, value) => repos.setCustomerPreference(id, key, value),
-        setPassword: (repos, rowId, pw) => repos.updateCustomerUserPassword(rowId, pw),
+        preferences: (repos, id) => repos.preferences.customer(id),
+        setPreference: (repos, id, key, value) => repos.preferences.setCustomer(id, key, value),
+        setPassword: (repos, rowId, pw) => repos.customerUsers.updatePassword(rowId, pw),
         lockTemporarily: async (repos, rowId) => {
-          await repos.updateCustomerUser(rowId, { valid_id: 3 });
+          await repos.customerUsers.update(rowId, { valid_id: 3 });
           await endSessions(repos, 'Customer', user.login);
         },
       };
@@ -215,7 +215,7 @@ export class Auth {
    * longer valid holds nothing, whatever authenticated it (both answers are cached: no round trip when warm).
    */
   async agentHasPermission(userId: number, groups: string[], permission = 'rw'): Promise<boolean> {
-    const held = await this.storage.read(async (repos) => ((await repos.accountLogin('User', userId)) ? repos.userGroupsWith(userId, permission) : []));
+    const held = await this.storage.read(async (repos) => ((await repos.accountLogin('User', userId)) ? repos.agents.groupsWith(userId, permission) : []));
     return held.some((g) => groups.includes(g));
   }
 }
@@ -234,8 +234,8 @@ export async function endSessionsOnAccountChange(repos: Repositories, userType: 
 }
 
 async function endSessions(repos: Repositories, userType: 'User' | 'Customer', id: number | string): Promise<void> {
-  await repos.deleteSessionsOf(userType, String(id));
-  await repos.deleteAccessTokensOf(userType, String(id));
+  await repos.sessions.deleteOf(userType, String(id));
+  await repos.accessTokens.deleteOf(userType, String(id));
 }
 
 export const nowStamp = (userId: number) => {

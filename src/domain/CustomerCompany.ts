@@ -23,6 +23,7 @@ export const CUSTOMER_COMPANY_MAP = {
   CustomerCompanyComment: { column: 'comments', max: 250, required: false },
 } as const;
 export type CustomerCompanyField = keyof typeof CUSTOMER_COMPANY_MAP;
+const CUSTOMER_COMPANY_FIELDS = Object.keys(CUSTOMER_COMPANY_MAP) as CustomerCompanyField[];
 
 /** customer_company.customer_id is varchar(150). */
 const CUSTOMER_ID_MAX = 150;
@@ -38,7 +39,7 @@ export type CustomerCompanyPolicy = DynamicFieldPolicy;
  */
 export function companyFields(row: CustomerCompanyRow): Record<string, string> {
   const rec: Record<string, string> = { CustomerID: row.customer_id };
-  for (const [key, spec] of Object.entries(CUSTOMER_COMPANY_MAP)) rec[key] = (row as unknown as Record<string, string | null>)[spec.column] ?? '';
+  for (const key of CUSTOMER_COMPANY_FIELDS) rec[key] = row[CUSTOMER_COMPANY_MAP[key].column] ?? '';
   rec.CompanyString = `${row.customer_id} ${row.name}`;
   return rec;
 }
@@ -59,9 +60,9 @@ export async function customerCompanyGet(repos: Repositories, customerId: string
   rec.ChangeTime = row.change_time;
   rec.ChangeBy = row.change_by;
   if (dynamicFields) {
-    const fields = await repos.dynamicFieldsOf(OBJECT_TYPE);
+    const fields = await repos.dynamicFields.ofType(OBJECT_TYPE);
     if (fields.length > 0) {
-      const values = recordValues(await repos.dynamicFieldValues(OBJECT_TYPE, row.customer_id));
+      const values = recordValues(await repos.dynamicFields.values(OBJECT_TYPE, row.customer_id));
       rec.DynamicField = fields.map((f) => ({ Name: f.name, Value: values(f) }));
     }
   }
@@ -104,7 +105,7 @@ export async function customerCompanyCreate(repos: Repositories, req: CustomerCo
     customer_id: req.CustomerID, name: req.fields.CustomerCompanyName, street: null, zip: null, city: null, country: null, url: null, comments: null,
     ...columns, valid_id: req.ValidID, create_time: now, create_by: changedBy, change_time: now, change_by: changedBy,
   });
-  await repos.setDynamicFieldValues(OBJECT_TYPE, req.CustomerID, fieldUpdates);
+  await repos.dynamicFields.setValues(OBJECT_TYPE, req.CustomerID, fieldUpdates);
   return req.CustomerID;
 }
 
@@ -141,9 +142,9 @@ export async function customerCompanyUpdate(repos: Repositories, req: CustomerCo
   await repos.customerCompanies.update(row.customer_id, { ...changes, change_time: now, change_by: changedBy });
   if (newId !== row.customer_id) {
     await repos.customerCompanies.moveCustomerUsers(row.customer_id, newId, now, changedBy);
-    await repos.renameDynamicFieldObject(OBJECT_TYPE, row.customer_id, newId);
+    await repos.dynamicFields.renameObject(OBJECT_TYPE, row.customer_id, newId);
   }
-  await repos.setDynamicFieldValues(OBJECT_TYPE, newId, fieldUpdates);
+  await repos.dynamicFields.setValues(OBJECT_TYPE, newId, fieldUpdates);
   return newId;
 }
 

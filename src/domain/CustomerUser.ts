@@ -1,7 +1,7 @@
 // Customer users: the record OTRS builds (CustomerUser.pm CustomerUserDataGet, contracts §6.3) and the update
 // rules of OTRS 8's CustomerUserUpdate (§3.6): only the fields sent change, everything is checked before the
 // first write, and the caller runs it inside one transaction.
-import type { Repositories, CustomerUserRow, CustomerUserChanges } from '../storage/repositories.js';
+import type { Repositories, CustomerUserRow, CustomerUserChanges, NewCustomerUser } from '../storage/repositories.js';
 import { dbTimestamp } from '../storage/time.js';
 import { DomainError } from './errors.js';
 import { checkValidID } from './Valid.js';
@@ -32,6 +32,12 @@ export const CUSTOMER_USER_MAP = {
   UserComment: { column: 'comments', max: 250, required: false },
 } as const;
 export type CustomerUserField = keyof typeof CUSTOMER_USER_MAP;
+const CUSTOMER_USER_FIELDS = Object.keys(CUSTOMER_USER_MAP) as CustomerUserField[];
+
+/** The columns CUSTOMER_USER_NAME_FIELDS may name (config.ts checks the setting against the same list). */
+const NAME_COLUMNS = new Set(['title', 'first_name', 'last_name', 'login', 'email', 'customer_id'] as const);
+type NameColumn = typeof NAME_COLUMNS extends Set<infer C> ? C : never;
+const isNameColumn = (c: string): c is NameColumn => NAME_COLUMNS.has(c as NameColumn);
 
 /** Keys that are part of the record itself and can never be set as preferences (CustomerUser/Preferences/DB.pm), plus the password bookkeeping. */
 const PROTECTED_PREFERENCES = new Set([
@@ -54,7 +60,7 @@ export type CustomerUserRecord = Record<string, string | number | string[]>;
 
 /** The full OTRS record of one customer user, or undefined. */
 export async function customerUserDataGet(repos: Repositories, login: string, opts: RecordOptions): Promise<CustomerUserRecord | undefined> {
-  const row = await repos.customerUserByLogin(login);
+  const row = await repos.customerUsers.byLogin(login);
   return row ? buildRecord(repos, row, opts) : undefined;
 }
 
@@ -67,9 +73,7 @@ async function buildRecord(repos: Repositories, row: CustomerUserRow, opts: Reco
     Object.assign(rec, companyFields(company));
     rec.CustomerCompanyValidID = company.valid_id;
   }
-  for (const [key, spec] of Object.entries(CUSTOMER_USER_MAP)) {
-    rec[key] = (row as unknown as Record<string, string | null>)[spec.column] ?? '';
-  }
+  for (const key of CUSTOMER_USER_FIELDS) rec[key] = row[CUSTOMER_USER_MAP[key].column] ?? '';
   rec.UserLogin = row.login;
   rec.UserID = row.login;
   // The OTRS 8 CustomerUserCreate answer carries the login under this name too (contracts §3.1).
@@ -81,24 +85,29 @@ async function buildRecord(repos: Repositories, row: CustomerUserRow, opts: Reco
   rec.ChangeTime = row.change_time;
   rec.ChangeBy = row.change_by;
   // CustomerUserNameFields (default title, first_name, last_name), joined by one space; the title is included.
-  rec.UserFullname = opts.customerUserNameFields.map((c) => (row as unknown as Record<string, string | null>)[c]).filter((v) => v).join(' ');
+  let fullname = '';
+  for (const c of opts.customerUserNameFields) {
+    const v = isNameColumn(c) ? row[c] : '';
+    if (v) fullname = fullname ? `${fullname} ${v}` : v;
+  }
+  rec.UserFullname = fullname;
   // CustomerUserListFields [first_name, last_name, email]: a trailing address becomes "Name" <address>.
   const names = [row.first_name, row.last_name].filter((v) => v).join(' ');
   rec.UserMailString = row.email ? (names ? `"${names}" <${row.email}>` : row.email) : names;
 
-  for (const p of await repos.customerPreferences(row.login)) {
+  for (const p of await repos.preferences.customer(row.login)) {
     if (!(p.preferences_key in rec)) rec[p.preferences_key] = p.preferences_value ?? '';
   }
   if (rec.UserLastLogin) rec.UserLastLoginTimestamp = dbTimestamp(new Date(Number(rec.UserLastLogin) * 1000));
   if (opts.returnPasswordHashes) {
     rec.UserPassword = row.pw ?? '';
-    const history = await repos.passwordHistory(OBJECT_TYPE, row.id);
+    const history = await repos.passwordHistory.of(OBJECT_TYPE, row.id);
     if (history.length > 0) rec.PasswordHistoryData = history;
   }
 
-  const fields = opts.dynamicFields === false ? [] : await repos.dynamicFieldsOf(OBJECT_TYPE);
+  const fields = opts.dynamicFields === false ? [] : await repos.dynamicFields.ofType(OBJECT_TYPE);
   if (fields.length > 0) {
-    const values = recordValues(await repos.dynamicFieldValues(OBJECT_TYPE, row.login));
+    const values = recordValues(await repos.dynamicFields.values(OBJECT_TYPE, row.login));
     for (const f of fields) rec[`DynamicField_${f.name}`] = values(f);
   }
   return rec;
@@ -165,8 +174,8 @@ async function prepareExtras(repos: Repositories, req: CustomerUserChangeSet, ch
     preferenceUpdates.set(key, p.Value);
   }
   return async (login: string) => {
-    await repos.setDynamicFieldValues(OBJECT_TYPE, login, fieldUpdates);
-    await repos.setCustomerPreferences(login, preferenceUpdates);
+    await repos.dynamicFields.setValues(OBJECT_TYPE, login, fieldUpdates);
+    await repos.preferences.setCustomerMany(login, preferenceUpdates);
   };
 }
 
@@ -185,7 +194,7 @@ async function checkAccount(repos: Repositories, before: (AccountState & { id: n
     if (reason) throw new DomainError('InvalidEmail', `Email address '${after.email}' is invalid (${reason})!`);
   }
   if (policy.customerUserEmailUniqCheck && (!before || before.email.toLowerCase() !== after.email.toLowerCase())
-    && await repos.customerUserEmailTaken(after.email, before?.id ?? -1)) {
+    && await repos.customerUsers.emailTaken(after.email, before?.id ?? -1)) {
     throw new DomainError('EmailInUse', `The email address '${after.email}' is already in use for another customer user!`);
   }
   if (strictActivation(policy) && after.validId === 1 && (becomesValid || before?.customerId !== after.customerId)) {
@@ -208,7 +217,7 @@ async function checkEmailDeep(address: string, policy: CustomerUserPolicy): Prom
  */
 export async function customerUserUpdate(repos: Repositories, req: CustomerUserUpdateRequest, changedBy: number,
   policy: CustomerUserPolicy, passwords: PasswordHasher, passwordHash: string | null | undefined): Promise<string> {
-  const row = await repos.customerUserByLogin(req.ID);
+  const row = await repos.customerUsers.byLogin(req.ID);
   if (!row) throw new DomainError('NotFound', `No customer user found with ID '${req.ID}'!`);
 
   const changes = mapChanges(CUSTOMER_USER_MAP, req.fields) as CustomerUserChanges;
@@ -217,7 +226,7 @@ export async function customerUserUpdate(repos: Repositories, req: CustomerUserU
   if (req.CustomerUserLogin !== undefined && req.CustomerUserLogin !== '' && req.CustomerUserLogin !== row.login) {
     const login = req.CustomerUserLogin;
     checkLogin(login, policy);
-    if (await repos.customerUserLoginTaken(login, row.id)) throw new DomainError('LoginInUse', `A customer user with the login '${login}' already exists!`);
+    if (await repos.customerUsers.loginTaken(login, row.id)) throw new DomainError('LoginInUse', `A customer user with the login '${login}' already exists!`);
     newLogin = login;
     changes.login = login;
   }
@@ -232,7 +241,7 @@ export async function customerUserUpdate(repos: Repositories, req: CustomerUserU
   }
   if (validId !== row.valid_id) changes.valid_id = validId;
 
-  if (req.UserPassword) await checkPassword(req.UserPassword, [row.pw, ...await repos.passwordHistory(OBJECT_TYPE, row.id)].filter((h): h is string => !!h), policy, passwords);
+  if (req.UserPassword) await checkPassword(req.UserPassword, [row.pw, ...await repos.passwordHistory.of(OBJECT_TYPE, row.id)].filter((h): h is string => !!h), policy, passwords);
   await checkAccount(repos,
     { id: row.id, email: row.email, customerId: row.customer_id, validId: row.valid_id, hasPassword: row.pw !== null },
     { email: req.fields.UserEmail ?? row.email, customerId: req.fields.UserCustomerID ?? row.customer_id, validId, hasPassword: passwordHash === undefined ? row.pw !== null : passwordHash !== null },
@@ -242,14 +251,14 @@ export async function customerUserUpdate(repos: Repositories, req: CustomerUserU
   // --- writes ---
   const now = dbTimestamp();
   if (passwordHash !== undefined) changes.pw = passwordHash;
-  await repos.updateCustomerUser(row.id, { ...changes, change_time: now, change_by: changedBy });
+  await repos.customerUsers.update(row.id, { ...changes, change_time: now, change_by: changedBy });
   await endSessionsOnAccountChange(repos, 'Customer', row.login, changes);
   if (newLogin !== row.login) {
-    await repos.renameCustomerPreferences(row.login, newLogin);
-    await repos.renameDynamicFieldObject(OBJECT_TYPE, row.login, newLogin);
+    await repos.preferences.renameCustomer(row.login, newLogin);
+    await repos.dynamicFields.renameObject(OBJECT_TYPE, row.login, newLogin);
   }
-  if (passwordHash !== undefined && row.pw) await repos.addPasswordHistory(OBJECT_TYPE, row.id, row.pw, now, PASSWORD_HISTORY_LENGTH);
-  if (passwordHash) await repos.setCustomerPreference(newLogin, 'PasswordLastSet', now);
+  if (passwordHash !== undefined && row.pw) await repos.passwordHistory.add(OBJECT_TYPE, row.id, row.pw, now, PASSWORD_HISTORY_LENGTH);
+  if (passwordHash) await repos.preferences.setCustomer(newLogin, 'PasswordLastSet', now);
   await writeExtras(newLogin);
   return newLogin;
 }
@@ -267,7 +276,7 @@ export async function customerUserAdd(repos: Repositories, req: CustomerUserCrea
   }
   mapChanges(CUSTOMER_USER_MAP, req.fields);
   checkValidID(req.ValidID);
-  if (await repos.customerUserLoginTaken(req.UserLogin, -1)) throw new DomainError('LoginInUse', `A customer user with the login '${req.UserLogin}' already exists!`);
+  if (await repos.customerUsers.loginTaken(req.UserLogin, -1)) throw new DomainError('LoginInUse', `A customer user with the login '${req.UserLogin}' already exists!`);
   if (req.UserPassword) await checkPassword(req.UserPassword, [], policy, passwords);
   const email = req.fields.UserEmail!;
   const customerId = req.fields.UserCustomerID!;
@@ -277,12 +286,12 @@ export async function customerUserAdd(repos: Repositories, req: CustomerUserCrea
   const now = dbTimestamp();
   const row: Record<string, string | number | null> = {};
   for (const [key, spec] of Object.entries(CUSTOMER_USER_MAP)) row[spec.column] = req.fields[key as CustomerUserField] ?? null;
-  await repos.insertCustomerUser({
-    ...(row as unknown as Omit<Parameters<Repositories['insertCustomerUser']>[0], 'login'>),
+  await repos.customerUsers.insert({
+    ...(row as unknown as Omit<NewCustomerUser, 'login'>),
     login: req.UserLogin, pw: passwordHash ?? null, valid_id: req.ValidID,
     create_time: now, create_by: changedBy, change_time: now, change_by: changedBy,
   });
-  if (passwordHash) await repos.setCustomerPreference(req.UserLogin, 'PasswordLastSet', now);
+  if (passwordHash) await repos.preferences.setCustomer(req.UserLogin, 'PasswordLastSet', now);
   await writeExtras(req.UserLogin);
   return req.UserLogin;
 }
@@ -300,7 +309,7 @@ export function customerUserSearch(repos: Repositories, req: CustomerUserSearchR
   const column = (f: string) => (f === 'UserLogin' ? 'login' : CUSTOMER_USER_MAP[f as CustomerUserField].column);
   const orderBy = req.orderBy.map((o) => ({ column: column(o.field), descending: o.direction === 'Down' }));
   if (!req.orderBy.some((o) => o.field === 'UserLogin')) orderBy.push({ column: 'login', descending: true });
-  return repos.searchCustomerUsers({
+  return repos.customerUsers.search({
     conditions: Object.entries(req.criteria).filter(([, v]) => v !== undefined && v !== '*').map(([f, v]) => ({ column: column(f), pattern: v! })),
     validOnly: req.valid,
     orderBy,

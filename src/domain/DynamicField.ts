@@ -153,10 +153,10 @@ export async function prepareDynamicFieldUpdates(repos: Repositories, input: Dyn
   if (entries.length > policy.dynamicFieldMaxEntries) {
     throw new DomainError('InvalidParameter', `At most ${policy.dynamicFieldMaxEntries} DynamicField entries per request (DYNAMIC_FIELD_MAX_ENTRIES), got ${entries.length}!`);
   }
-  const known = fieldIndex(await repos.dynamicFieldsOf(objectType));
+  const known = fieldIndex(await repos.dynamicFields.ofType(objectType));
   const unknown = entries.map((df) => df.Name).filter((name) => !known.has(name) && isValidFieldName(name));
   // Invalid fields and other object types' fields are not in the cached index: one query finds them all.
-  const elsewhere = unknown.length > 0 ? new Map((await repos.dynamicFieldsByName(unknown)).map((f) => [f.name, f])) : new Map<string, DynamicFieldRow>();
+  const elsewhere = unknown.length > 0 ? new Map((await repos.dynamicFields.byName(unknown)).map((f) => [f.name, f])) : new Map<string, DynamicFieldRow>();
 
   const updates: DynamicFieldUpdate[] = [];
   const created: Array<{ row: NewDynamicField; update: DynamicFieldUpdate }> = [];
@@ -191,13 +191,13 @@ export async function prepareDynamicFieldUpdates(repos: Repositories, input: Dyn
     if (created.length > policy.dynamicFieldMaxCreate) {
       throw new DomainError('InvalidParameter', `At most ${policy.dynamicFieldMaxCreate} new DynamicFields per request (DYNAMIC_FIELD_MAX_CREATE), got ${created.length}!`);
     }
-    const defined = await repos.countDynamicFields(objectType);
+    const defined = await repos.dynamicFields.count(objectType);
     if (defined + created.length > policy.dynamicFieldMaxPerObject) {
       throw new DomainError('InvalidParameter', `${objectType} has ${defined} DynamicFields; at most ${policy.dynamicFieldMaxPerObject} are allowed (DYNAMIC_FIELD_MAX_PER_OBJECT), so ${created.length} new ones cannot be created!`);
     }
-    const order = await repos.maxDynamicFieldOrder();
+    const order = await repos.dynamicFields.maxOrder();
     created.forEach(({ row }, i) => { row.field_order = order + 1 + i; });
-    const ids = await repos.insertDynamicFields(created.map(({ row }) => row));
+    const ids = await repos.dynamicFields.insertMany(created.map(({ row }) => row));
     for (const { row, update } of created) update.fieldId = ids.get(row.name)!;
   }
   return updates;

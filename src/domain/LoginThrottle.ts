@@ -43,7 +43,7 @@ export class LoginThrottle {
     if (!this.enabled) return notCounted;
     const pair = pairKey(address, login);
     const t = this.now();
-    const fresh = (await repos.loginFailures([pair, clientKey(address)])).filter((c) => t - c.last_failure <= this.windowMs);
+    const fresh = (await repos.loginFailures.get([pair, clientKey(address)])).filter((c) => t - c.last_failure <= this.windowMs);
     const pairCounter = fresh.find((c) => c.counter_key === pair);
     const clientCounter = fresh.find((c) => c.counter_key !== pair);
     return {
@@ -59,12 +59,12 @@ export class LoginThrottle {
    */
   async count(repos: Repositories, address: string, login: string): Promise<void> {
     const t = this.now();
-    if (this.cfg.loginFailuresAllowed > 0) await repos.countLoginFailure(pairKey(address, login), t, t - this.windowMs);
-    if (this.cfg.loginFailuresPerClient > 0) await repos.countLoginFailure(clientKey(address), t, t - this.windowMs);
+    if (this.cfg.loginFailuresAllowed > 0) await repos.loginFailures.count(pairKey(address, login), t, t - this.windowMs);
+    if (this.cfg.loginFailuresPerClient > 0) await repos.loginFailures.count(clientKey(address), t, t - this.windowMs);
     // Expired counters go now and then; the bound on their number is kept the same way.
     if (++this.failuresSincePrune >= 64) {
       this.failuresSincePrune = 0;
-      await repos.pruneLoginFailures(t - this.windowMs, this.cfg.loginThrottleMaxEntries);
+      await repos.loginFailures.prune(t - this.windowMs, this.cfg.loginThrottleMaxEntries);
     }
   }
 
@@ -73,8 +73,8 @@ export class LoginThrottle {
    * counted first (the rest of the address's count stays: it measures spraying).
    */
   async succeeded(repos: Repositories, address: string, login: string, counted: boolean): Promise<void> {
-    await repos.clearLoginFailures(pairKey(address, login));
-    if (counted && this.cfg.loginFailuresPerClient > 0) await repos.uncountLoginFailure(clientKey(address));
+    await repos.loginFailures.clear(pairKey(address, login));
+    if (counted && this.cfg.loginFailuresPerClient > 0) await repos.loginFailures.uncount(clientKey(address));
   }
 
   private get windowMs(): number { return this.cfg.loginFailureWindowSeconds * 1000; }

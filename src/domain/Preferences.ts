@@ -1,6 +1,5 @@
 // The caller's own preferences that shape an answer (issue 8.6): the time zone its times are written in.
 import type { Storage } from '../storage/database.js';
-import { timeZoneKey } from '../storage/cache.js';
 import { canonicalTimeZone } from '../storage/time.js';
 import type { AuthenticatedUser } from './Auth.js';
 
@@ -10,7 +9,7 @@ import type { AuthenticatedUser } from './Auth.js';
  * (CustomerUserUpdate's UserPreferences): a zone this runtime does not know is ignored, as if unset.
  */
 export async function preferredTimeZone(storage: Storage, user: AuthenticatedUser): Promise<string | undefined> {
-  const zone = await storage.readCached((caches) => caches.timeZones.peek(timeZoneKey(user.UserType, user.UserID)),
-    (repos) => repos.timeZoneOf(user.UserType, user.UserID));
+  const zone = await storage.readCached((caches) => caches.timeZoneOf(user.UserType, user.UserID),
+    (repos) => repos.preferences.timeZoneOf(user.UserType, user.UserID));
   return zone ? canonicalTimeZone(zone) : undefined;
 }

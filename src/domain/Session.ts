@@ -30,7 +30,7 @@ export class Sessions {
   async create(user: AuthenticatedUser, client: SessionClient, extra: Record<string, string> = {}): Promise<string> {
     const id = randomToken(32);
     const now = String(Math.floor(Date.now() / 1000));
-    await this.storage.transaction((repos) => repos.insertSession(id, {
+    await this.storage.transaction((repos) => repos.sessions.insert(id, {
       ...extra,
       UserID: String(user.UserID),
       UserLogin: user.UserLogin,
@@ -53,7 +53,7 @@ export class Sessions {
     // account's state is cached too and forgotten, on every instance, when its validity or password changes, so
     // a request with a SessionID costs no database round trip while both are cached.
     const data = await this.storage.readCached((caches) => caches.validSession(sessionId), async (repos) => {
-      const stored = await repos.session(sessionId);
+      const stored = await repos.sessions.get(sessionId);
       return stored && stored.UserID && (await repos.accountLogin(userTypeOf(stored), stored.UserID)) ? stored : undefined;
     });
     if (!data || !data.UserID || !data.UserLogin) return undefined;
@@ -74,11 +74,11 @@ export class Sessions {
   /** Who the stored session belongs to, whatever its age or address (SessionRemove's owner check). */
   async owner(sessionId: string): Promise<{ UserType: 'User' | 'Customer'; UserID: string } | undefined> {
     if (!/^[A-Za-z0-9]{1,100}$/.test(sessionId)) return undefined;
-    const data = await this.storage.read((repos) => repos.session(sessionId));
+    const data = await this.storage.read((repos) => repos.sessions.get(sessionId));
     return data && data.UserID ? { UserType: userTypeOf(data), UserID: data.UserID } : undefined;
   }
 
   remove(sessionId: string): Promise<void> {
-    return this.storage.transaction((repos) => repos.deleteSession(sessionId));
+    return this.storage.transaction((repos) => repos.sessions.delete(sessionId));
   }
 }

@@ -50,7 +50,7 @@ export function userFullname(first: string, last: string, login: string, order: 
 
 /** The record of the agent with this id or login (any case), or undefined; the system user 1 is not an agent here. */
 export async function userDataGet(repos: Repositories, key: { UserID: number } | { UserLogin: string }, opts: UserRecordOptions): Promise<UserRecord | undefined> {
-  const row = 'UserID' in key ? await repos.userById(key.UserID) : await repos.userByLogin(key.UserLogin);
+  const row = 'UserID' in key ? await repos.agents.byId(key.UserID) : await repos.agents.byLogin(key.UserLogin);
   if (!row || row.id === 1) return undefined;
   return buildRecord(repos, row, opts);
 }
@@ -69,7 +69,7 @@ async function buildRecord(repos: Repositories, row: UserRow, opts: UserRecordOp
     ChangeTime: row.change_time,
     ChangeBy: row.change_by,
   };
-  const prefs = await repos.userPreferences(row.id);
+  const prefs = await repos.preferences.user(row.id);
   const pref = (key: string) => prefs.find((p) => p.preferences_key === key)?.preferences_value ?? '';
   for (const p of prefs) {
     if (!RECORD_KEYS.has(p.preferences_key) && !HIDDEN_PREFERENCES.has(p.preferences_key)) rec[p.preferences_key] = p.preferences_value ?? '';
@@ -82,14 +82,14 @@ async function buildRecord(repos: Repositories, row: UserRow, opts: UserRecordOp
   if (rec.UserLastLogin) rec.UserLastLoginTimestamp = dbTimestamp(new Date(Number(rec.UserLastLogin) * 1000));
 
   const groups = new Map<string, string[]>();
-  for (const g of await repos.userGroupPermissions(row.id)) groups.set(g.name, [...(groups.get(g.name) ?? []), g.permission_key]);
+  for (const g of await repos.agents.groupPermissions(row.id)) groups.set(g.name, [...(groups.get(g.name) ?? []), g.permission_key]);
   if (groups.size > 0) rec.Group = [...groups].map(([Name, Permission]) => ({ Name, Permission }));
   // A main group the agent no longer holds (taken away outside this server) is not shown.
   if (groups.has(pref(MAIN_GROUP))) rec.MainGroup = pref(MAIN_GROUP);
-  const roles = await repos.userRoleNames(row.id);
+  const roles = await repos.agents.roleNames(row.id);
   if (roles.length > 0) rec.Role = roles;
   const granted = new Map<string, { Name: string; Permission: string[]; Role: string }>();
-  for (const g of await repos.userRoleGroupPermissions(row.id)) {
+  for (const g of await repos.agents.roleGroupPermissions(row.id)) {
     const key = `${g.role}\u0000${g.name}`;
     const entry = granted.get(key) ?? { Name: g.name, Permission: [], Role: g.role };
     entry.Permission.push(g.permission_key);
@@ -97,8 +97,8 @@ async function buildRecord(repos: Repositories, row: UserRow, opts: UserRecordOp
   }
   if (granted.size > 0) rec.RoleGroup = [...granted.values()];
   if (opts.licenceModules.length > 0) {
-    const inUse = await repos.licencesInUse();
-    const held = await repos.userLicences(row.id);
+    const inUse = await repos.licences.inUse();
+    const held = await repos.licences.ofUser(row.id);
     rec.Licence = opts.licenceModules.map(({ Module, Total }) => {
       const used = inUse.get(Module) ?? 0;
       const assigned = held.includes(Module);
@@ -114,7 +114,7 @@ async function buildRecord(repos: Repositories, row: UserRow, opts: UserRecordOp
 /** Agent ids matching the query, in login order; retired agents only when asked for. */
 export function userSearch(repos: Repositories, q: Omit<UserQuery, 'withoutFlag'> & { includeDeleted: boolean }): Promise<number[]> {
   const { includeDeleted, ...query } = q;
-  return repos.searchUsers({ ...query, ...(includeDeleted ? {} : { withoutFlag: LIFECYCLE.deleted }) });
+  return repos.agents.search({ ...query, ...(includeDeleted ? {} : { withoutFlag: LIFECYCLE.deleted }) });
 }
 
 /** OTRS's group permission keys (Kernel::System::Group, System::Permission). */
@@ -193,7 +193,7 @@ async function prepareLicences(repos: Repositories, req: UserChangeSet, userId: 
     if (!m) throw new DomainError('InvalidParameter', `Licence module '${name}' does not exist${modules.length ? ` (there are ${modules.map((x) => x.Module).join(', ')})` : ''}!`);
     return m.Total;
   };
-  const held = userId === undefined ? [] : await repos.userLicences(userId);
+  const held = userId === undefined ? [] : await repos.licences.ofUser(userId);
   const give = [...new Set(req.Licence ?? [])].filter((name) => { total(name); return !held.includes(name); });
   const take = [...new Set(req.RemoveLicence ?? [])].filter((name) => {
     total(name);
@@ -201,7 +201,7 @@ async function prepareLicences(repos: Repositories, req: UserChangeSet, userId: 
     return held.includes(name);
   });
   if (give.length > 0) {
-    const inUse = await repos.licencesInUse();
+    const inUse = await repos.licences.inUse();
     for (const name of give) {
       const used = inUse.get(name) ?? 0;
       if (used + 1 > total(name)) throw new DomainError('LicenceExceeded', `Licence module '${name}': ${used} of ${total(name)} licences are in use!`);
@@ -214,12 +214,12 @@ async function prepareLicences(repos: Repositories, req: UserChangeSet, userId: 
 async function prepareMemberships(repos: Repositories, req: UserChangeSet, current: { id: number; mainGroup: string } | undefined, modules: LicenceModule[]) {
   const userId = current?.id;
   const groupId = async (name: string) => {
-    const id = await repos.groupIdByName(name);
+    const id = await repos.agents.groupIdByName(name);
     if (id === undefined) throw new DomainError('InvalidParameter', `Group '${name}' does not exist!`);
     return id;
   };
   const roleId = async (name: string) => {
-    const id = await repos.roleIdByName(name);
+    const id = await repos.agents.roleIdByName(name);
     if (id === undefined) throw new DomainError('InvalidParameter', `Role '${name}' does not exist!`);
     return id;
   };
@@ -249,11 +249,11 @@ async function prepareMemberships(repos: Repositories, req: UserChangeSet, curre
   const licences = await prepareLicences(repos, req, userId, modules);
   return async (id: number, changedBy: number) => {
     const stamp = nowStamp(changedBy);
-    for (const g of groups) await repos.setGroupUser(id, g.id, g.keys, stamp);
-    if (mainGroup !== undefined) await repos.setUserPreference(id, MAIN_GROUP, mainGroup);
-    for (const r of roles) await repos.setRoleUser(id, r.id, r.member, stamp);
-    for (const module of licences.give) await repos.setUserLicence(id, module, true, { create_time: stamp.create_time, create_by: changedBy });
-    for (const module of licences.take) await repos.setUserLicence(id, module, false, { create_time: stamp.create_time, create_by: changedBy });
+    for (const g of groups) await repos.agents.setGroupUser(id, g.id, g.keys, stamp);
+    if (mainGroup !== undefined) await repos.preferences.setUser(id, MAIN_GROUP, mainGroup);
+    for (const r of roles) await repos.agents.setRoleUser(id, r.id, r.member, stamp);
+    for (const module of licences.give) await repos.licences.set(id, module, true, { create_time: stamp.create_time, create_by: changedBy });
+    for (const module of licences.take) await repos.licences.set(id, module, false, { create_time: stamp.create_time, create_by: changedBy });
   };
 }
 
@@ -270,7 +270,7 @@ async function checkMainGroup(repos: Repositories, req: UserChangeSet, current: 
     return undefined;
   }
   if (req.MainGroup === null || req.MainGroup === '') return null;
-  const held = current ? (await repos.userGroupPermissions(current.id)).map((g) => g.name) : [];
+  const held = current ? (await repos.agents.groupPermissions(current.id)).map((g) => g.name) : [];
   const after = new Set([...held, ...(req.Group ?? []).map((g) => g.Name)].filter((name) => !removed.includes(name)));
   if (!after.has(req.MainGroup)) {
     throw new DomainError('InvalidParameter', `MainGroup '${req.MainGroup}' is not one of the agent's groups (give it in Group)!`);
@@ -279,7 +279,7 @@ async function checkMainGroup(repos: Repositories, req: UserChangeSet, current: 
 }
 
 async function writePreferences(repos: Repositories, userId: number, prefs: UserChangeSet['preferences']): Promise<void> {
-  for (const [key, value] of Object.entries(prefs)) await repos.setUserPreference(userId, key, value === '' ? null : value);
+  for (const [key, value] of Object.entries(prefs)) await repos.preferences.setUser(userId, key, value === '' ? null : value);
 }
 
 /** Adds an agent (User.pm UserAdd with this project's lifecycle rules); returns the new id. */
@@ -287,7 +287,7 @@ export async function userAdd(repos: Repositories, req: UserChangeSet & { Login:
   policy: UserPolicy, passwords: PasswordHasher, passwordHash: string | null | undefined): Promise<number> {
   checkLogin(req.Login);
   checkValidID(req.ValidID);
-  if (await repos.userLoginTaken(req.Login, -1)) throw new DomainError('LoginInUse', `An agent with the login '${req.Login}' already exists!`);
+  if (await repos.agents.loginTaken(req.Login, -1)) throw new DomainError('LoginInUse', `An agent with the login '${req.Login}' already exists!`);
   // With approval on, a new agent waits, invalid, whatever validity was asked for (USER_ADD_APPROVAL).
   const validId = policy.userAddNeedsApproval && req.ValidID === 1 ? 2 : req.ValidID;
   checkPreferences(req.preferences, validId === 1, policy);
@@ -297,13 +297,13 @@ export async function userAdd(repos: Repositories, req: UserChangeSet & { Login:
     await checkLicence(repos, 'agent', policy.agentMaxValid);
   }
   const writeMemberships = await prepareMemberships(repos, req, undefined, policy.licenceModules);
-  const id = await repos.insertUser({
+  const id = await repos.agents.insert({
     login: req.Login, pw: passwordHash ?? null, title: req.UserTitle ?? null, first_name: req.UserFirstname!, last_name: req.UserLastname!,
     valid_id: validId, ...nowStamp(changedBy),
   });
   await writePreferences(repos, id, req.preferences);
-  if (policy.userAddNeedsApproval) await repos.setUserPreference(id, LIFECYCLE.waiting, '1');
-  if (passwordHash) await repos.setUserPreference(id, 'PasswordLastSet', dbTimestamp());
+  if (policy.userAddNeedsApproval) await repos.preferences.setUser(id, LIFECYCLE.waiting, '1');
+  if (passwordHash) await repos.preferences.setUser(id, 'PasswordLastSet', dbTimestamp());
   await writeMemberships(id, changedBy);
   return id;
 }
@@ -311,9 +311,9 @@ export async function userAdd(repos: Repositories, req: UserChangeSet & { Login:
 /** Changes an agent: only what is sent; checks everything before the first write. */
 export async function userUpdate(repos: Repositories, req: UserChangeSet & UserLifecycleChange & { UserID: number; Login?: string }, changedBy: number,
   policy: UserPolicy, passwords: PasswordHasher, passwordHash: string | null | undefined): Promise<void> {
-  const row = await repos.userById(req.UserID);
+  const row = await repos.agents.byId(req.UserID);
   if (!row || row.id === 1) throw new DomainError('NotFound', `No agent found with UserID '${req.UserID}'!`);
-  const prefs = await repos.userPreferences(row.id);
+  const prefs = await repos.preferences.user(row.id);
   const isSet = (key: string) => prefs.some((p) => p.preferences_key === key && p.preferences_value === '1');
   const wasDeleted = isSet(LIFECYCLE.deleted);
   const wasWaiting = isSet(LIFECYCLE.waiting);
@@ -325,7 +325,7 @@ export async function userUpdate(repos: Repositories, req: UserChangeSet & UserL
   const changes: UserChanges = {};
   if (req.Login !== undefined && req.Login !== '' && req.Login !== row.login) {
     checkLogin(req.Login);
-    if (await repos.userLoginTaken(req.Login, row.id)) throw new DomainError('LoginInUse', `An agent with the login '${req.Login}' already exists!`);
+    if (await repos.agents.loginTaken(req.Login, row.id)) throw new DomainError('LoginInUse', `An agent with the login '${req.Login}' already exists!`);
     changes.login = req.Login;
   }
   if (req.UserTitle !== undefined) changes.title = req.UserTitle;
@@ -348,7 +348,7 @@ export async function userUpdate(repos: Repositories, req: UserChangeSet & UserL
   const becomesValid = validId === 1 && row.valid_id !== 1;
   checkPreferences(req.preferences, validId === 1, policy);
   if (req.UserPassword) {
-    await checkPassword(req.UserPassword, [row.pw, ...await repos.passwordHistory(OBJECT_TYPE, row.id)].filter((h): h is string => !!h), policy, passwords);
+    await checkPassword(req.UserPassword, [row.pw, ...await repos.passwordHistory.of(OBJECT_TYPE, row.id)].filter((h): h is string => !!h), policy, passwords);
   }
   if (becomesValid) {
     if (strictActivation(policy)) checkActivation('agent', (passwordHash === undefined ? row.pw !== null : passwordHash !== null) ? [] : ['no password is set']);
@@ -359,21 +359,21 @@ export async function userUpdate(repos: Repositories, req: UserChangeSet & UserL
 
   const now = dbTimestamp();
   if (passwordHash !== undefined) changes.pw = passwordHash;
-  await repos.updateUser(row.id, { ...changes, change_time: now, change_by: changedBy });
+  await repos.agents.update(row.id, { ...changes, change_time: now, change_by: changedBy });
   await endSessionsOnAccountChange(repos, 'User', row.id, changes);
-  if (passwordHash !== undefined && row.pw) await repos.addPasswordHistory(OBJECT_TYPE, row.id, row.pw, now, PASSWORD_HISTORY_LENGTH);
-  if (passwordHash) await repos.setUserPreference(row.id, 'PasswordLastSet', now);
+  if (passwordHash !== undefined && row.pw) await repos.passwordHistory.add(OBJECT_TYPE, row.id, row.pw, now, PASSWORD_HISTORY_LENGTH);
+  if (passwordHash) await repos.preferences.setUser(row.id, 'PasswordLastSet', now);
   await writePreferences(repos, row.id, req.preferences);
   await writeMemberships(row.id, changedBy);
   if (deleted && !wasDeleted) {
-    await repos.setUserPreference(row.id, LIFECYCLE.deleted, '1');
-    await repos.setUserPreference(row.id, LIFECYCLE.deletedReason, req.DeletedReason ?? '');
-    for (const module of await repos.userLicences(row.id)) await repos.setUserLicence(row.id, module, false, { create_time: now, create_by: changedBy });
+    await repos.preferences.setUser(row.id, LIFECYCLE.deleted, '1');
+    await repos.preferences.setUser(row.id, LIFECYCLE.deletedReason, req.DeletedReason ?? '');
+    for (const module of await repos.licences.ofUser(row.id)) await repos.licences.set(row.id, module, false, { create_time: now, create_by: changedBy });
   } else if (deleted && req.DeletedReason !== undefined) {
-    await repos.setUserPreference(row.id, LIFECYCLE.deletedReason, req.DeletedReason);
+    await repos.preferences.setUser(row.id, LIFECYCLE.deletedReason, req.DeletedReason);
   } else if (!deleted && wasDeleted) {
-    await repos.setUserPreference(row.id, LIFECYCLE.deleted, null);
-    await repos.setUserPreference(row.id, LIFECYCLE.deletedReason, null);
+    await repos.preferences.setUser(row.id, LIFECYCLE.deleted, null);
+    await repos.preferences.setUser(row.id, LIFECYCLE.deletedReason, null);
   }
-  if (approving) await repos.setUserPreference(row.id, LIFECYCLE.waiting, null);
+  if (approving) await repos.preferences.setUser(row.id, LIFECYCLE.waiting, null);
 }

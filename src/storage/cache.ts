@@ -84,6 +84,11 @@ export class ReadCaches {
     return hit && this.accounts.peek(accountKey(sessionUserType(hit), hit.UserID)) ? hit : undefined;
   }
 
+  /** An account's cached time zone, if fresh: lets a caller skip the unit of work (keys stay inside storage). */
+  timeZoneOf(userType: 'User' | 'Customer', id: number | string): string | undefined {
+    return this.timeZones.peek(timeZoneKey(userType, id));
+  }
+
   forget(change: CacheChange): void {
     if ('all' in change) this.clear();
     else if ('timeZone' in change) this.timeZones.delete(change.timeZone);

@@ -18,9 +18,9 @@ describe('Storage group commit', () => {
 
   it('undoes a failing unit\'s writes (made before it failed) and keeps every other unit of the same group', async () => {
     const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => storage.transaction(async (repos) => {
-      await repos.setCustomerPreference(`user${i}`, 'Written', String(i));
+      await repos.preferences.setCustomer(`user${i}`, 'Written', String(i));
       if (i % 3 === 0) throw new Error(`unit ${i} fails after writing`);
-      await repos.setCustomerPreference(`user${i}`, 'Second', String(i));
+      await repos.preferences.setCustomer(`user${i}`, 'Second', String(i));
       return i;
     })));
     results.forEach((r, i) => {
@@ -40,7 +40,7 @@ describe('Storage group commit', () => {
     const log: string[] = [];
     await Promise.all(Array.from({ length: 5 }, (_, i) => storage.transaction(async (repos) => {
       log.push(`start ${i}`);
-      await repos.setCustomerPreference('u', 'K', String(i));
+      await repos.preferences.setCustomer('u', 'K', String(i));
       await new Promise((r) => setTimeout(r, 5));
       log.push(`end ${i}`);
     })));
@@ -50,13 +50,13 @@ describe('Storage group commit', () => {
   it('forgets cached field definitions that a rolled-back unit created and read', async () => {
     const field = (name: string) => ({ internal_field: 0, name, label: name, field_order: 1, field_type: 'Text', object_type: 'CustomerUser', config: '{}', valid_id: 1,
       create_time: '2026-01-01 00:00:00', create_by: 1, change_time: '2026-01-01 00:00:00', change_by: 1 });
-    const names = async () => (await storage.read((repos) => repos.dynamicFieldsOf('CustomerUser'))).map((f) => f.name);
+    const names = async () => (await storage.read((repos) => repos.dynamicFields.ofType('CustomerUser'))).map((f) => f.name);
     expect(await names()).to.deep.equal([]);
-    await storage.transaction(async (repos) => { await repos.insertDynamicField(field('Kept')); });
+    await storage.transaction(async (repos) => { await repos.dynamicFields.insert(field('Kept')); });
     expect(await names()).to.deep.equal(['Kept']);
     const failed = storage.transaction(async (repos) => {
-      await repos.insertDynamicField(field('Undone'));
-      expect((await repos.dynamicFieldsOf('CustomerUser')).map((f) => f.name)).to.deep.equal(['Kept', 'Undone']);
+      await repos.dynamicFields.insert(field('Undone'));
+      expect((await repos.dynamicFields.ofType('CustomerUser')).map((f) => f.name)).to.deep.equal(['Kept', 'Undone']);
       throw new Error('rolled back');
     });
     expect(await failed.then(() => 'committed', (e: Error) => e.message)).to.equal('rolled back');
@@ -67,7 +67,7 @@ describe('Storage group commit', () => {
     const other = await Storage.open({ url: join(dir, 'other.sqlite') });
     await other.close();
     const outcome = (p: Promise<unknown>) => p.then(() => 'answered', () => 'refused');
-    const units = [other.transaction(async (repos) => repos.setCustomerPreference('u', 'K', '1')), other.transaction(async (repos) => repos.setCustomerPreference('u', 'K', '2'))];
+    const units = [other.transaction(async (repos) => repos.preferences.setCustomer('u', 'K', '1')), other.transaction(async (repos) => repos.preferences.setCustomer('u', 'K', '2'))];
     const hung = new Promise<string>((resolve) => setTimeout(() => resolve('hung'), 2000).unref());
     expect(await Promise.all(units.map((u) => Promise.race([outcome(u), hung])))).to.deep.equal(['refused', 'refused']);
   });
