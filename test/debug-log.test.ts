@@ -60,6 +60,28 @@ describe('The debug log', function () {
     } finally { await server.stop(); await database.drop(); }
   });
 
+  describe('failures before an operation runs', () => {
+    let server: RunningServer;
+    before(async () => { server = await startServer({ LOG_LEVEL: 'debug' }); });
+    after(async () => { await server.stop(); });
+
+    it('log the stage that refused a request without a body (411) and one with an unknown operation (Fault)', async () => {
+      const empty = await fetch(server.endpoint, { method: 'POST', headers: { 'Content-Type': 'text/xml' } });
+      expect(empty.status).to.equal(411);
+      const unknown = await call(server.endpoint, 'NoSuchOperation', '<A>1</A>');
+      expect(unknown.res.status).to.equal(500);
+      await sleep(300);
+      const lines = jsonLines(server.output());
+      const requests = lines.filter((l) => l.msg === 'request');
+      // Each failure is a stage record tied to its request by reqId, as OTRS's debugger files it under its communication.
+      const refused = requests.find((l) => l.status === 411);
+      expect(lines.some((l) => l.reqId === refused.reqId && l.msg === 'ProviderRequestReceive: Length Required' && l.status === 411)).to.equal(true);
+      const faulted = requests.find((l) => l.operation === 'NoSuchOperation');
+      expect(faulted).to.include({ fault: 'Got no OperationType!', status: 500 });
+      expect(lines.some((l) => l.reqId === faulted.reqId && l.msg === 'ProviderRequestReceive: Got no OperationType!')).to.equal(true);
+    });
+  });
+
   describe('requests answered by Express', () => {
     let server: RunningServer;
     before(async () => { server = await startServer({ LOG_LEVEL: 'info' }); });

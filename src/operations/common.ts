@@ -42,12 +42,6 @@ export interface AuthOptions {
  * alone; then an AccessToken (OTRS 8); then UserLogin + Password (agent); then CustomerUserLogin + Password.
  */
 export async function authenticate(s: Services, data: RequestMap, client: Client, opts: AuthOptions): Promise<AuthenticatedUser | null> {
-  const user = await credentialsUser(s, data, client, opts);
-  if (user) client.caller = user;
-  return user;
-}
-
-async function credentialsUser(s: Services, data: RequestMap, client: Client, opts: AuthOptions): Promise<AuthenticatedUser | null> {
   const sessionId = perlTrue(data.SessionID);
   if (sessionId) return (await s.sessions.user(sessionId, client)) ?? null;
   const token = perlTrue(data.AccessToken);

@@ -7,24 +7,19 @@ import type { Sessions, SessionClient } from '../domain/Session.js';
 import type { AccessTokens } from '../domain/AccessToken.js';
 import type { PasswordHasher } from '../domain/Password.js';
 
-/** Request data as the transport decoded it: strings, null (xsi:nil), maps and lists. */
-export type RequestData = string | null | RequestMap | RequestData[];
-export interface RequestMap { [name: string]: RequestData }
-
-/** Response data: maps are written with sorted keys, lists by repetition, numbers as text. */
-export type ResponseData = string | number | null | undefined | ResponseData[] | { [key: string]: ResponseData };
+import type { RequestData, ResponseMap } from '../transport/data.js';
+export type { RequestData, RequestMap, ResponseData } from '../transport/data.js';
 
 export interface OperationResult {
   Success: boolean;
   ErrorMessage?: string;
-  Data: { [key: string]: ResponseData };
+  Data: ResponseMap;
+  /** Who the operation authenticated: the answer is written for that caller (mapping/locale). Never sent. */
+  Caller?: AuthenticatedUser;
 }
 
-/**
- * Who sent the request. `caller` is set by authentication (common.authenticate) for what runs around the
- * operation: the answer is written for that caller (mapping/locale).
- */
-export interface Client extends SessionClient { caller?: AuthenticatedUser }
+/** Who sent the request, as sessions and the login throttle see it. */
+export type Client = SessionClient;
 
 export interface Operation {
   run(data: RequestData, client: Client): Promise<OperationResult>;

@@ -4,9 +4,10 @@ import { goldenDir } from '../support/golden.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  escapeText, SerializeError, writeFault, writeResponse, type EnvelopeOptions, type ResponseValue, type SortSpec,
+  escapeText, SerializeError, writeFault, writeResponse, type EnvelopeOptions, type SortSpec,
 } from '../../src/transport/soap/xml-writer.js';
 import { readEnvelope, type SoapMap } from '../../src/transport/soap/xml-reader.js';
+import type { ResponseData } from '../../src/transport/data.js';
 
 
 /** Status line, headers and body of a capture. */
@@ -26,7 +27,7 @@ const HEAD = '<?xml version="1.0" encoding="UTF-8"?><soap:Envelope soap:encoding
 const TAIL = '</soap:Body></soap:Envelope>';
 
 /** The part inside the wrapper element of a default-namespace response. */
-function inner(data: ResponseValue, sort?: SortSpec): string {
+function inner(data: ResponseData, sort?: SortSpec): string {
   const xml = writeResponse('R', data, { soapVersion: '1.1', namespace: null, sort });
   expect(xml.startsWith(`${HEAD}<R>`), xml).to.equal(true);
   expect(xml.endsWith(`</R>${TAIL}`), xml).to.equal(true);

@@ -45,7 +45,7 @@ export class CustomerCompanyCreate implements Operation {
         const id = await customerCompanyCreate(repos, request, Number(user.UserID), this.s.config);
         return customerCompanyGet(repos, id, true);
       });
-      return { Success: true, Data: { CustomerID: record!.CustomerID as string, CustomerCompany: record } };
+      return { Success: true, Data: { CustomerID: record!.CustomerID as string, CustomerCompany: record }, Caller: user };
     });
   }
 }

@@ -51,6 +51,6 @@ export class CustomerCompanyGet implements Operation {
     });
     if (records === undefined) return returnError(op, 'InvalidParameter', `The answer would be larger than ${responseMaxBytes} bytes (RESPONSE_MAX_BYTES): ask for fewer records at a time!`);
     if (records.length === 0) return returnError(op, 'NotFound', 'No customer company found for the given CustomerID!');
-    return { Success: true, Data: { CustomerCompany: records } };
+    return { Success: true, Data: { CustomerCompany: records }, Caller: user };
   }
 }

@@ -43,7 +43,7 @@ export class CustomerCompanyUpdate implements Operation {
         const id = await customerCompanyUpdate(repos, request, Number(user.UserID), this.s.config);
         return customerCompanyGet(repos, id, true);
       }, { serializeOn: `CustomerCompany:${String(current).toLowerCase()}` });
-      return { Success: true, Data: { CustomerID: record!.CustomerID as string, CustomerCompany: record } };
+      return { Success: true, Data: { CustomerID: record!.CustomerID as string, CustomerCompany: record }, Caller: user };
     });
   }
 }

@@ -89,7 +89,7 @@ export class CustomerUserCreate implements Operation {
       });
       // Each form's key for the new login: UserLogin (OTRS 8), CustomerUserID (otrs-gi-customer-operation).
       const answer = { UserLogin: record!.UserLogin as string, ...(customerOperation ? { CustomerUserID: record!.UserLogin as string } : {}), CustomerUser: record };
-      return { Success: true, Data: await shapeAnswer(this.s, 'CustomerUser', shape, answer, 'CustomerUser', customerUserWritable, Number(user.UserID)) };
+      return { Success: true, Data: await shapeAnswer(this.s, 'CustomerUser', shape, answer, 'CustomerUser', customerUserWritable, Number(user.UserID)), Caller: user };
     });
     return customerOperation ? withReason(op, result, CUSTOMER_OPERATION_REASONS) : result;
   }

@@ -39,6 +39,6 @@ export class CustomerUserGet implements Operation {
     });
     if (records === undefined) return returnError(op, 'InvalidParameter', `The answer would be larger than ${responseMaxBytes} bytes (RESPONSE_MAX_BYTES): ask for fewer records at a time!`);
     if (records.length === 0) return returnError(op, 'NotFound', 'No customer user found for the given CustomerUserID!');
-    return { Success: true, Data: await shapeAnswer(this.s, 'CustomerUser', shape, { CustomerUser: records }, 'CustomerUser', customerUserWritable, Number(user.UserID)) };
+    return { Success: true, Data: await shapeAnswer(this.s, 'CustomerUser', shape, { CustomerUser: records }, 'CustomerUser', customerUserWritable, Number(user.UserID)), Caller: user };
   }
 }

@@ -62,7 +62,7 @@ export class CustomerUserUpdate implements Operation {
       }, { serializeOn: `CustomerUser:${String(normalised.ID).toLowerCase()}` });
       const login = record!.UserLogin as string;
       const answer = { ID: login, ...(addonForm || unnested.nested ? { CustomerUserID: login } : {}), CustomerUser: record };
-      return { Success: true, Data: await shapeAnswer(this.s, 'CustomerUser', shape, answer, 'CustomerUser', customerUserWritable, Number(user.UserID)) };
+      return { Success: true, Data: await shapeAnswer(this.s, 'CustomerUser', shape, answer, 'CustomerUser', customerUserWritable, Number(user.UserID)), Caller: user };
     });
   }
 }

@@ -49,7 +49,7 @@ export class UserAdd implements Operation {
           this.s.config, this.s.passwords, passwordHash);
         return userDataGet(repos, { UserID: id }, this.s.config);
       });
-      return { Success: true, Data: await shapeAnswer(this.s, 'User', shape, { UserID: String(record!.UserID), User: record }, 'User', userWritable, Number(caller.UserID)) };
+      return { Success: true, Data: await shapeAnswer(this.s, 'User', shape, { UserID: String(record!.UserID), User: record }, 'User', userWritable, Number(caller.UserID)), Caller: caller };
     });
   }
 }

@@ -49,6 +49,6 @@ export class UserGet implements Operation {
     });
     if (records === undefined) return returnError(op, 'InvalidParameter', `The answer would be larger than ${responseMaxBytes} bytes (RESPONSE_MAX_BYTES): ask for fewer records at a time!`);
     if (records.length === 0) return returnError(op, 'NotFound', 'No agent found for the given UserID or Login!');
-    return { Success: true, Data: await shapeAnswer(this.s, 'User', shape, { User: records }, 'User', userWritable, Number(caller.UserID)) };
+    return { Success: true, Data: await shapeAnswer(this.s, 'User', shape, { User: records }, 'User', userWritable, Number(caller.UserID)), Caller: caller };
   }
 }

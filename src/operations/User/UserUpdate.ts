@@ -55,7 +55,7 @@ export class UserUpdate implements Operation {
           this.s.config, this.s.passwords, passwordHash);
         return userDataGet(repos, { UserID: userId }, this.s.config);
       }, { serializeOn: `User:${userId}` });
-      return { Success: true, Data: await shapeAnswer(this.s, 'User', shape, { UserID: String(userId), User: record }, 'User', userWritable, Number(caller.UserID)) };
+      return { Success: true, Data: await shapeAnswer(this.s, 'User', shape, { UserID: String(userId), User: record }, 'User', userWritable, Number(caller.UserID)), Caller: caller };
     });
   }
 }

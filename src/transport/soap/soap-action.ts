@@ -2,7 +2,7 @@
 // calls these in the order of §3: parse + namespace check (step 5), operation cross-check (11), local name (12),
 // value check (13). Config values follow Perl truthiness where OTRS tests them with `||` / `if`.
 import type { SoapTransportConfig } from '../../webservices/webservice.js';
-import type { SoapMap } from './xml-reader.js';
+import type { RequestMap } from '../data.js';
 import { compareCodePoints } from './xml-writer.js';
 
 /** The web service's Provider.Transport.Config (§11) as these rules read it, made by soapActionConfig. */
@@ -132,7 +132,7 @@ export function responseName(localOperation: string, cfg: SoapActionConfig): str
 }
 
 /** §4.1: the alphabetically (code-point) first Body child names the operation; '' for an empty map. */
-export function firstBodyOperation(body: SoapMap): string {
+export function firstBodyOperation(body: RequestMap): string {
   let first: string | undefined;
   for (const key of Object.keys(body)) if (first === undefined || compareCodePoints(key, first) < 0) first = key;
   return first ?? '';

@@ -2,9 +2,13 @@
 // into { Operation, Data } and the result back into the exact bytes OTRS sends. It knows nothing of any
 // operation's fields. Steps and their order follow dialect §3; the first failure wins.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Config } from '../../config.js';
 import type { SoapTransportConfig } from '../../webservices/webservice.js';
-import { readEnvelope, XmlParseError, XmlRefusedError, type SoapValue, type XmlLimits } from './xml-reader.js';
-import { writeFault, writeResponse, writeStandardFault, SerializeError, type ResponseValue, type SortSpec } from './xml-writer.js';
+import type { ResponseMap } from '../data.js';
+import type { ProviderTransport, Received, ReceiveFailure as Failure, TransportFactory } from '../transport.js';
+import { isWsdlRequest, wsdlFor, type LoadedWsdl } from './wsdl.js';
+import { readEnvelope, XmlParseError, XmlRefusedError, type XmlLimits } from './xml-reader.js';
+import { writeFault, writeResponse, writeStandardFault, SerializeError, type SortSpec } from './xml-writer.js';
 import {
   checkNamespace, checkOperationMatch, checkSoapActionValue, firstBodyOperation, localOperationName,
   parseSoapAction, responseName, soapActionConfig, type SoapActionConfig,
@@ -13,23 +17,37 @@ import {
 export interface TransportLimits { maxLength: number; xml: XmlLimits; keepAlive: boolean }
 
 /** A request that got as far as an operation name. */
-export interface SoapRequest { operation: string; data: SoapValue; exchange: Exchange }
+export type SoapRequest = Received<Exchange>;
 
 /** A failure before an operation could run: either plain text with a status, or a Fault (HTTP 500). */
-export type ReceiveFailure = { plain: { status: number; text: string }; exchange: Exchange } | { fault: string; exchange: Exchange };
+export type ReceiveFailure = Failure<Exchange>;
 
 /** What the response needs to know about its request. */
 export interface Exchange { soapVersion: '1.1' | '1.2'; contentType: string; keepAlive: boolean; localOperation?: string }
 
 const REASONS: Record<number, string> = { 200: 'OK', 411: 'Length Required', 413: 'Request Entity Too Large', 500: 'Internal Server Error' };
 
-export class SoapTransport {
+/** The registry's factory: the web service's HTTP::SOAP config, the server-wide limits, and its WSDL if it has one. */
+export const createSoapTransport: TransportFactory = (transportConfig, config: Config, description) => new SoapTransport(
+  transportConfig as SoapTransportConfig,
+  {
+    maxLength: config.maxLength,
+    keepAlive: config.keepAlive,
+    xml: {
+      maxDepth: config.xmlMaxDepth, maxElements: config.xmlMaxElements, maxAttributes: config.xmlMaxAttributes, maxTextLength: config.xmlMaxTextLength,
+      maxArraySize: config.xmlMaxArraySize, maxNamespaceDeclarations: config.xmlMaxNamespaceDeclarations,
+    },
+  },
+  description as LoadedWsdl | undefined,
+);
+
+export class SoapTransport implements ProviderTransport<Exchange> {
   private readonly action: SoapActionConfig;
   private readonly maxLength: number;
   private readonly additionalHeaders: string[];
   private readonly standardFaults: boolean;
 
-  constructor(private readonly cfg: SoapTransportConfig, private readonly limits: TransportLimits) {
+  constructor(private readonly cfg: SoapTransportConfig, private readonly limits: TransportLimits, private readonly wsdl?: LoadedWsdl) {
     this.action = soapActionConfig(cfg);
     // Like LenientSOAPAction: only a JSON true turns the project option on.
     this.standardFaults = cfg.StandardFaults === true;
@@ -88,17 +106,19 @@ export class SoapTransport {
   }
 
   /** The web service's WSDL (GET ?wsdl), with the same headers and connection handling as every other answer. */
-  sendWsdl(req: IncomingMessage, res: ServerResponse, xml: string): void {
-    this.write(res, { soapVersion: '1.1', contentType: 'text/xml; charset=UTF-8', keepAlive: this.wantsKeepAlive(req) }, 200, 'text/xml; charset=UTF-8', xml);
+  describe(req: IncomingMessage, res: ServerResponse): boolean {
+    if (!this.wsdl || !isWsdlRequest(req)) return false;
+    this.write(res, { soapVersion: '1.1', contentType: 'text/xml; charset=UTF-8', keepAlive: this.wantsKeepAlive(req) }, 200, 'text/xml; charset=UTF-8', wsdlFor(req, this.wsdl));
+    return true;
   }
 
   /** A successful operation's data (business errors included: they are data, HTTP 200, §9). */
-  sendResult(res: ServerResponse, exchange: Exchange, data: ResponseValue): void {
+  sendResult(res: ServerResponse, exchange: Exchange, data: ResponseMap): void {
     let xml: string;
     try {
       xml = writeResponse(responseName(exchange.localOperation!, this.action), data, this.envelopeOptions(exchange));
     } catch (e) {
-      if (e instanceof SerializeError) return this.sendFault(res, exchange, e.message);
+      if (e instanceof SerializeError) return this.sendError(res, exchange, e.message);
       throw e;
     }
     this.write(res, exchange, 200, exchange.contentType, xml);
@@ -108,7 +128,7 @@ export class SoapTransport {
    * The OTRS Fault (§8.1): HTTP 500, text/plain, <Fault> in the service namespace. With StandardFaults a
    * soap:Fault, sent with the Content-Type of a normal answer as the SOAP binding requires.
    */
-  sendFault(res: ServerResponse, exchange: Exchange, faultString: string): void {
+  sendError(res: ServerResponse, exchange: Exchange, faultString: string): void {
     if (this.standardFaults) this.write(res, exchange, 500, exchange.contentType, writeStandardFault(faultString, this.envelopeOptions(exchange)));
     else this.write(res, exchange, 500, 'text/plain; charset=UTF-8', writeFault(faultString, this.envelopeOptions(exchange)));
   }

@@ -9,9 +9,10 @@
 import { isUtf8 } from 'node:buffer';
 import { endianness } from 'node:os';
 
-export type SoapValue = string | null | SoapMap | SoapValue[];
-/** Created with Object.create(null): element names such as `__proto__` are plain data keys. */
-export interface SoapMap { [name: string]: SoapValue }
+// The reader yields the neutral request data; its maps are created with Object.create(null), so element names
+// such as `__proto__` are plain data keys. The Soap names stay as aliases for the reader's own code and tests.
+import type { RequestData as SoapValue, RequestMap as SoapMap } from '../data.js';
+export type { SoapValue, SoapMap };
 /**
  * maxAttributes counts the attributes of one element (namespace declarations included); maxTextLength the characters
  * of one element's text; maxArraySize the size a soapenc:arrayType may declare; maxNamespaceDeclarations the

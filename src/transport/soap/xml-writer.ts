@@ -2,7 +2,7 @@
 // (_SOAPOutputRecursion, escaping text on its own) and lets SOAP::Lite wrap it with autotype(0): one line,
 // fixed envelope attributes, no Header, no xsi:type. Built as one string, no DOM.
 
-export type ResponseValue = string | number | null | undefined | ResponseValue[] | { [k: string]: ResponseValue };
+import type { ResponseData, ResponseMap } from '../data.js';
 export interface EnvelopeOptions {
   soapVersion: '1.1' | '1.2';
   /** null = NoNameSpace: the wrapper gets no xmlns attribute (§6.2). */
@@ -90,7 +90,7 @@ function sortKeys(keys: string[]): string[] {
   return keys;
 }
 
-type Obj = { [k: string]: ResponseValue };
+type Obj = ResponseMap;
 
 /** The children of a map, or '' for an empty map. */
 function writeMap(obj: Obj, sort: SortSpec | undefined): string {
@@ -119,7 +119,7 @@ function writeMap(obj: Obj, sort: SortSpec | undefined): string {
 }
 
 /** One key: a list repeats the element without a wrapper (§6.4); each item gets the key's sort spec. */
-function writeEntry(name: string, value: ResponseValue, sort: SortSpec | undefined): string {
+function writeEntry(name: string, value: ResponseData, sort: SortSpec | undefined): string {
   checkName(name);
   if (!Array.isArray(value)) return writeElement(name, value, sort);
   if (value.length === 0) throw new SerializeError(EMPTY_ARRAY);
@@ -134,7 +134,7 @@ function writeEntry(name: string, value: ResponseValue, sort: SortSpec | undefin
   return out;
 }
 
-function writeElement(name: string, value: ResponseValue, sort: SortSpec | undefined): string {
+function writeElement(name: string, value: ResponseData, sort: SortSpec | undefined): string {
   // §6.5: empty string, undef and empty map are all the self-closing form with a space.
   if (value === null || value === undefined) return `<${name} />`;
   switch (typeof value) {
@@ -161,7 +161,7 @@ function writeElement(name: string, value: ResponseValue, sort: SortSpec | undef
  * The whole response envelope. Empty data ({} or null) gives the nil wrapper (§6.8); data that is not a map is
  * OTRS's 500 "Invalid data" (ProviderGenerateResponse).
  */
-export function writeResponse(wrapperName: string, data: ResponseValue, opts: EnvelopeOptions): string {
+export function writeResponse(wrapperName: string, data: ResponseData, opts: EnvelopeOptions): string {
   checkName(wrapperName);
   const head = opts.soapVersion === '1.2' ? HEAD_12 : HEAD_11;
   const xmlns = opts.namespace === null ? '' : ` xmlns="${escapeAttr(opts.namespace)}"`;
