@@ -39,7 +39,7 @@ const TYPE_TABLES = new Map<string, TypeTable>([
   [NS_ENC_12, { any: 'anyType', simple: words(`string language anyURI ${NUMERIC} ${DATES_2001}`), base64: 'base64', undef: false }],
 ]);
 
-/** Namespace declarations in scope up to which a lookup scans them; beyond, it uses a map (see Parser.ns). */
+/** Namespace declarations in scope up to which a lookup scans them; beyond, it uses a map (see SoapDeserialiser.ns). */
 const NS_SCAN_MAX = 16;
 
 // Element kinds, xsi:type kinds and roles of a frame on the element stack.
